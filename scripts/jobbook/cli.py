@@ -1,0 +1,61 @@
+"""Command line: ``jobbook check | build | schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import paths
+from .validate import validate_dir
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    root = paths.repo_root()
+    target = Path(args.path) if args.path else root / "roadmap"
+    docs = root / "docs" if (root / "docs").is_dir() else None
+    if target.is_file():
+        from .validate import validate_files
+
+        roadmap = validate_files([target], root, docs)
+    elif target.is_dir():
+        roadmap = validate_dir(target, root, docs)
+    else:
+        print(f"{target}: 没有这个文件或目录", file=sys.stderr)
+        return 2
+    for issue in roadmap.issues:
+        print(issue)
+    if roadmap.issues:
+        print(f"发现 {len(roadmap.issues)} 个问题", file=sys.stderr)
+        return 1
+    count = sum(1 for _ in roadmap.files)
+    print(f"OK：{count} 个文件通过检查", file=sys.stderr)
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .model import RoadmapFile
+
+    print(json.dumps(RoadmapFile.model_json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobbook", description="ML Jobbook 路线图工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="校验 roadmap/ 下的 YAML，逐条输出 文件:行号: 问题")
+    check.add_argument("path", nargs="?", help="要检查的文件或目录（默认 roadmap/）")
+    check.set_defaults(func=_cmd_check)
+    schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
+    schema.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

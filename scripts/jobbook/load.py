@@ -1,0 +1,184 @@
+"""Read roadmap YAML files, keeping the line of every mapping, key and list item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the roadmap, located at ``file:line``."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class LineDict(dict):
+    """A mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    """A sequence that remembers its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    rel: str
+    data: Any = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader building LineDict/LineList, refusing aliases and duplicate keys."""
+
+    def __init__(self, stream: str, rel: str) -> None:
+        super().__init__(stream)
+        self.rel = rel
+        self.found: list[Issue] = []
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        # Aliases enable "billion laughs" expansions and are never needed in a roadmap.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, "不支持 YAML 别名（*alias），请直接写出内容")
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            raise _Refused(self.peek_event().start_mark.line + 1, "嵌套层级过深")
+        self._depth = depth
+        self._count = getattr(self, "_count", 0) + 1
+        if self._count > MAX_NODES:
+            raise _Refused(self.peek_event().start_mark.line + 1, "文件节点过多")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
+
+    def construct_document(self, node: Node) -> Any:
+        return self._build(node)
+
+    def _build(self, node: Node) -> Any:
+        line = node.start_mark.line + 1
+        if isinstance(node, MappingNode):
+            result = LineDict()
+            result.line = line
+            result.key_lines = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key_node, ScalarNode):
+                    self.found.append(Issue(self.rel, key_line, "键必须是普通字符串"))
+                    continue
+                key = self.construct_scalar(key_node)
+                if key_node.tag != "tag:yaml.org,2002:str":
+                    key = str(self.construct_object(key_node, deep=True))
+                if key in result:
+                    first = result.key_lines[key]
+                    self.found.append(
+                        Issue(self.rel, key_line, f"重复的键 '{key}'（第 {first} 行已经出现过）")
+                    )
+                    continue
+                result[key] = self._build(value_node)
+                result.key_lines[key] = key_line
+            return result
+        if isinstance(node, SequenceNode):
+            items = LineList(self._build(child) for child in node.value)
+            items.line = line
+            items.item_lines = [child.start_mark.line + 1 for child in node.value]
+            return items
+        return self.construct_object(node, deep=True)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, root: Path) -> LoadedFile:
+    """Parse one YAML file; problems become issues, never exceptions."""
+    rel = relative_name(path, root)
+    loaded = LoadedFile(path=path, rel=rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        loaded.issues.append(Issue(rel, 1, f"无法读取文件：{exc.strerror or exc}"))
+        return loaded
+    if len(raw) > MAX_FILE_BYTES:
+        loaded.issues.append(Issue(rel, 1, f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB）"))
+        return loaded
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        loaded.issues.append(Issue(rel, line, "文件不是有效的 UTF-8 编码"))
+        return loaded
+    loader = _LineLoader(text, rel)
+    try:
+        data = loader.get_single_data()
+    except _Refused as exc:
+        loaded.issues.append(Issue(rel, exc.line, exc.message))
+        return loaded
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        loaded.issues.append(Issue(rel, line, f"YAML 语法错误：{exc.problem or exc.context}"))
+        return loaded
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        loaded.issues.append(Issue(rel, 1, f"YAML 无法解析：{exc}"))
+        return loaded
+    finally:
+        loader.dispose()
+    loaded.data = data
+    loaded.issues.extend(loader.found)
+    return loaded
+
+
+def roadmap_files(roadmap_dir: Path) -> list[Path]:
+    """All roadmap YAML files, sorted for a stable order."""
+    files = [*roadmap_dir.rglob("*.yml"), *roadmap_dir.rglob("*.yaml")]
+    return sorted(p for p in files if p.name != "tags.yml")
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    """Best line for a pydantic error location: the deepest node that exists."""
+    node = data
+    line = getattr(data, "line", 1) or 1
+    for part in loc:
+        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        elif isinstance(node, LineList | LineDict) and isinstance(part, str):
+            continue  # union tags such as "topic"/"ref" are not in the data
+        else:
+            break
+    return line

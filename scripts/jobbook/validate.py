@@ -1,0 +1,265 @@
+"""Validate the whole roadmap and collect every problem as ``file:line: message``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import ValidationError
+
+from .load import Issue, LineDict, LineList, LoadedFile, line_of, load_file, roadmap_files
+from .model import FIELD_NAMES, RoadmapFile
+
+
+@dataclass
+class SourceFile:
+    """A file that parsed and validated, with its raw (line-annotated) data."""
+
+    rel: str
+    raw: Any
+    model: RoadmapFile
+
+
+@dataclass
+class Roadmap:
+    files: list[SourceFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+_MESSAGES = {
+    "missing": "缺少必填字段 '{field}'",
+    "extra_forbidden": "未知字段 '{field}'",
+    "string_type": "'{field}' 应该是文本",
+    "bool_type": "'{field}' 应该是 true 或 false",
+    "bool_parsing": "'{field}' 应该是 true 或 false",
+    "list_type": "'{field}' 应该是列表（以 - 开头的若干项）",
+    "model_type": "'{field}' 应该是键值映射",
+    "model_attributes_type": "'{field}' 应该是键值映射",
+    "dict_type": "'{field}' 应该是键值映射",
+    "float_type": "'{field}' 应该是数字",
+    "float_parsing": "'{field}' 应该是数字",
+    "int_type": "'{field}' 应该是整数",
+    "int_parsing": "'{field}' 应该是整数",
+    "string_too_short": "'{field}' 不能为空",
+    "too_short": "'{field}' 至少需要 {min_length} 项",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str) and part not in ("topic", "ref"):
+            return part
+    return "?"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    name = _field_name(loc)
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(name, FIELD_NAMES, n=1, cutoff=0.6)
+        hint = f"（你是不是想写 '{close[0]}'？）" if close else ""
+        return f"未知字段 '{name}'{hint}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"'{name}' 的取值 {error.get('input')!r} 无效，可选：{expected}"
+    if kind == "string_pattern_mismatch":
+        return f"'{name}' 的取值 {error.get('input')!r} 格式不对：id 只能用小写字母、数字和连字符"
+    if kind == "value_error":
+        return f"'{name}': {error['ctx']['error']}"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(field=name, **error.get("ctx", {}))
+    return f"'{name}': {error['msg']}"
+
+
+def _model_issues(loaded: LoadedFile, exc: ValidationError) -> list[Issue]:
+    errors = exc.errors(include_url=False)
+    # A typo'd key shows up twice (unknown 'titel' + missing 'title'): keep only the typo.
+    typos = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            for close in difflib.get_close_matches(loc[-1], FIELD_NAMES, n=1, cutoff=0.6):
+                typos.add((*loc[:-1], close))
+    issues = []
+    seen = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in typos:
+            continue
+        line = line_of(loaded.data, loc)
+        issue = Issue(loaded.rel, line, _message(error))
+        if issue not in seen:
+            seen.add(issue)
+            issues.append(issue)
+    return issues
+
+
+def normalize_url(url: str) -> str:
+    """Key under which two URLs count as the same resource."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", host, path, parts.query, ""))
+
+
+def _dicts(node: Any, key: str) -> list[LineDict]:
+    value = node.get(key) if isinstance(node, LineDict) else None
+    return [v for v in value if isinstance(v, LineDict)] if isinstance(value, LineList) else []
+
+
+def _str(node: LineDict, key: str) -> str | None:
+    value = node.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _line(node: Any, key: str) -> int:
+    if isinstance(node, LineDict):
+        return node.key_lines.get(key, node.line)
+    return getattr(node, "line", 1)
+
+
+def _strings(node: Any, key: str) -> list[tuple[str, int]]:
+    """String items of a list field with their lines."""
+    value = node.get(key) if isinstance(node, LineDict) else None
+    if not isinstance(value, LineList):
+        return []
+    return [(v, ln) for v, ln in zip(value, value.item_lines, strict=True) if isinstance(v, str)]
+
+
+@dataclass
+class _Node:
+    rel: str
+    kind: str  # path | stage | topic | shared
+    raw: LineDict
+
+
+def _raw_nodes(rel: str, raw: LineDict) -> Iterator[_Node]:
+    """Paths, stages and topics of one file, from the raw data (valid or not)."""
+    path = raw.get("path")
+    if isinstance(path, LineDict):
+        yield _Node(rel, "path", path)
+        for stage in _dicts(path, "stages"):
+            yield _Node(rel, "stage", stage)
+            for topic in _dicts(stage, "topics"):
+                if "ref" not in topic:
+                    yield _Node(rel, "topic", topic)
+    for topic in _dicts(raw, "topics"):
+        yield _Node(rel, "shared", topic)
+
+
+def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue]:
+    """Checks that span nodes and files: ids, references, duplicate URLs, pages."""
+    issues: list[Issue] = []
+    nodes = [n for lf in loaded if isinstance(lf.data, LineDict) for n in _raw_nodes(lf.rel, lf.data)]
+    ids: dict[str, tuple[str, int]] = {}
+    shared: set[str] = set()
+    for node in nodes:
+        node_id = _str(node.raw, "id")
+        if node_id is None:
+            continue
+        line = _line(node.raw, "id")
+        if node_id in ids:
+            where = "{}:{}".format(*ids[node_id])
+            issues.append(Issue(node.rel, line, f"重复的 id '{node_id}'（已在 {where} 定义）"))
+        else:
+            ids[node_id] = (node.rel, line)
+        if node.kind == "shared":
+            shared.add(node_id)
+
+    urls: dict[str, tuple[str, int, str]] = {}
+    for node in nodes:
+        for pre, line in _strings(node.raw, "prerequisites"):
+            if pre not in ids:
+                issues.append(Issue(node.rel, line, f"前置条件引用了不存在的 id '{pre}'"))
+        issues += _unique_children(node.rel, node.raw, "milestones")
+        if node.kind == "stage":
+            for entry in _dicts(node.raw, "topics"):
+                ref = _str(entry, "ref")
+                if ref is not None and ref not in shared:
+                    hint = "它不是共享专题（要写在某个文件顶层的 topics: 下）" if ref in ids else "没有这个专题"
+                    issues.append(Issue(node.rel, _line(entry, "ref"), f"ref '{ref}' 无效：{hint}"))
+            continue
+        if node.kind not in ("topic", "shared"):
+            continue
+        issues += _unique_children(node.rel, node.raw, "self_check")
+        for res in _dicts(node.raw, "resources"):
+            url = _str(res, "url")
+            if url is None or not url.lower().startswith(("http://", "https://")):
+                continue
+            key = normalize_url(url)
+            url_line = _line(res, "url")
+            if key in urls:
+                o_file, o_line, o_url = urls[key]
+                same = "" if o_url == url else f"（与 {o_url} 实质相同）"
+                issues.append(
+                    Issue(node.rel, url_line, f"重复的网址 {url}{same}，已在 {o_file}:{o_line} 收录")
+                )
+            else:
+                urls[key] = (node.rel, url_line, url)
+        if docs_dir is not None:
+            for page, line in _strings(node.raw, "pages"):
+                if not (docs_dir / page).is_file():
+                    issues.append(Issue(node.rel, line, f"pages 里的 '{page}' 在 docs/ 中不存在"))
+    return issues
+
+
+def _unique_children(rel: str, raw: LineDict, key: str) -> list[Issue]:
+    issues = []
+    seen: dict[str, int] = {}
+    for item in _dicts(raw, key):
+        child_id = _str(item, "id")
+        if child_id is None:
+            continue
+        line = _line(item, "id")
+        if child_id in seen:
+            issues.append(Issue(rel, line, f"{key} 中重复的 id '{child_id}'（第 {seen[child_id]} 行）"))
+        else:
+            seen[child_id] = line
+    return issues
+
+
+def validate_files(paths: list[Path], root: Path, docs_dir: Path | None = None) -> Roadmap:
+    """Load and validate files; all problems are collected, none raised."""
+    roadmap = Roadmap()
+    parsed: list[LoadedFile] = []
+    for path in paths:
+        loaded = load_file(path, root)
+        roadmap.issues.extend(loaded.issues)
+        if loaded.data is None and not loaded.issues:
+            roadmap.issues.append(Issue(loaded.rel, 1, "文件是空的"))
+            continue
+        if loaded.issues:
+            continue
+        if not isinstance(loaded.data, LineDict):
+            roadmap.issues.append(Issue(loaded.rel, 1, "文件顶层应该是键值映射（path: 或 topics:）"))
+            continue
+        parsed.append(loaded)
+        try:
+            model = RoadmapFile.model_validate(loaded.data)
+        except ValidationError as exc:
+            roadmap.issues.extend(_model_issues(loaded, exc))
+            continue
+        roadmap.files.append(SourceFile(loaded.rel, loaded.data, model))
+    roadmap.issues.extend(_cross_checks(parsed, docs_dir))
+    roadmap.issues.sort(key=lambda i: (i.file, i.line))
+    return roadmap
+
+
+def validate_dir(roadmap_dir: Path, root: Path, docs_dir: Path | None = None) -> Roadmap:
+    files = roadmap_files(roadmap_dir)
+    roadmap = validate_files(files, root, docs_dir)
+    if not files:
+        rel = roadmap_dir.as_posix()
+        roadmap.issues.append(Issue(rel, 1, "目录中没有 .yml 文件"))
+    return roadmap
