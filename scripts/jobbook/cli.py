@@ -12,8 +12,8 @@ from .validate import validate_dir
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    root = paths.repo_root()
-    target = Path(args.path) if args.path else root / "roadmap"
+    target = Path(args.path) if args.path else paths.repo_root() / "roadmap"
+    root = paths.repo_root(target if target.is_dir() else target.parent)
     docs = root / "docs" if (root / "docs").is_dir() else None
     if target.is_file():
         from .validate import validate_files
@@ -34,6 +34,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .render import doc_titles, render_pages
+    from .write import write_tree
+
+    root = paths.repo_root()
+    roadmap = validate_dir(root / "roadmap", root, root / "docs")
+    for issue in roadmap.issues:
+        print(issue)
+    if roadmap.issues:
+        print(f"发现 {len(roadmap.issues)} 个问题，未写入任何文件", file=sys.stderr)
+        return 1
+    pages = render_pages(roadmap, doc_titles(root / "docs"))
+    out = Path(args.out)
+    write_tree(out, {page.path: page.content for page in pages})
+    print(f"已生成 {len(pages)} 个页面 → {out}", file=sys.stderr)
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .model import RoadmapFile
 
@@ -47,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="校验 roadmap/ 下的 YAML，逐条输出 文件:行号: 问题")
     check.add_argument("path", nargs="?", help="要检查的文件或目录（默认 roadmap/）")
     check.set_defaults(func=_cmd_check)
+    build = sub.add_parser("build", help="把路线图渲染成 Markdown（不依赖 MkDocs）")
+    build.add_argument("--out", required=True, help="输出目录（整体替换）")
+    build.set_defaults(func=_cmd_build)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
     schema.set_defaults(func=_cmd_schema)
     return parser

@@ -12,6 +12,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class _LineLoader(yaml.SafeLoader):
 
     def _build(self, node: Node) -> Any:
         line = node.start_mark.line + 1
+        if node.tag.startswith("!") or node.tag not in _PLAIN_TAGS:
+            raise _Refused(line, f"不支持的 YAML 标签 {node.tag}")
         if isinstance(node, MappingNode):
             result = LineDict()
             result.line = line

@@ -65,7 +65,7 @@ def _message(error: dict[str, Any]) -> str:
     loc = tuple(error["loc"])
     name = _field_name(loc)
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(name, FIELD_NAMES, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, FIELD_NAMES, n=1, cutoff=0.75)
         hint = f"（你是不是想写 '{close[0]}'？）" if close else ""
         return f"未知字段 '{name}'{hint}"
     if kind == "literal_error":
@@ -74,7 +74,8 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return f"'{name}' 的取值 {error.get('input')!r} 格式不对：id 只能用小写字母、数字和连字符"
     if kind == "value_error":
-        return f"'{name}': {error['ctx']['error']}"
+        detail = error["ctx"]["error"]
+        return str(detail) if name == "?" else f"'{name}': {detail}"
     if kind in _MESSAGES:
         return _MESSAGES[kind].format(field=name, **error.get("ctx", {}))
     return f"'{name}': {error['msg']}"
@@ -87,7 +88,7 @@ def _model_issues(loaded: LoadedFile, exc: ValidationError) -> list[Issue]:
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = tuple(error["loc"])
-            for close in difflib.get_close_matches(loc[-1], FIELD_NAMES, n=1, cutoff=0.6):
+            for close in difflib.get_close_matches(loc[-1], FIELD_NAMES, n=1, cutoff=0.75):
                 typos.add((*loc[:-1], close))
     issues = []
     seen = set()
@@ -161,7 +162,9 @@ def _raw_nodes(rel: str, raw: LineDict) -> Iterator[_Node]:
 def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue]:
     """Checks that span nodes and files: ids, references, duplicate URLs, pages."""
     issues: list[Issue] = []
-    nodes = [n for lf in loaded if isinstance(lf.data, LineDict) for n in _raw_nodes(lf.rel, lf.data)]
+    nodes = [
+        n for lf in loaded if isinstance(lf.data, LineDict) for n in _raw_nodes(lf.rel, lf.data)
+    ]
     ids: dict[str, tuple[str, int]] = {}
     shared: set[str] = set()
     for node in nodes:
@@ -187,7 +190,11 @@ def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue
             for entry in _dicts(node.raw, "topics"):
                 ref = _str(entry, "ref")
                 if ref is not None and ref not in shared:
-                    hint = "它不是共享专题（要写在某个文件顶层的 topics: 下）" if ref in ids else "没有这个专题"
+                    hint = (
+                        "它不是共享专题（要写在某个文件顶层的 topics: 下）"
+                        if ref in ids
+                        else "没有这个专题"
+                    )
                     issues.append(Issue(node.rel, _line(entry, "ref"), f"ref '{ref}' 无效：{hint}"))
             continue
         if node.kind not in ("topic", "shared"):
@@ -203,7 +210,9 @@ def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue
                 o_file, o_line, o_url = urls[key]
                 same = "" if o_url == url else f"（与 {o_url} 实质相同）"
                 issues.append(
-                    Issue(node.rel, url_line, f"重复的网址 {url}{same}，已在 {o_file}:{o_line} 收录")
+                    Issue(
+                        node.rel, url_line, f"重复的网址 {url}{same}，已在 {o_file}:{o_line} 收录"
+                    )
                 )
             else:
                 urls[key] = (node.rel, url_line, url)
@@ -223,7 +232,9 @@ def _unique_children(rel: str, raw: LineDict, key: str) -> list[Issue]:
             continue
         line = _line(item, "id")
         if child_id in seen:
-            issues.append(Issue(rel, line, f"{key} 中重复的 id '{child_id}'（第 {seen[child_id]} 行）"))
+            issues.append(
+                Issue(rel, line, f"{key} 中重复的 id '{child_id}'（第 {seen[child_id]} 行）")
+            )
         else:
             seen[child_id] = line
     return issues
@@ -242,7 +253,9 @@ def validate_files(paths: list[Path], root: Path, docs_dir: Path | None = None) 
         if loaded.issues:
             continue
         if not isinstance(loaded.data, LineDict):
-            roadmap.issues.append(Issue(loaded.rel, 1, "文件顶层应该是键值映射（path: 或 topics:）"))
+            roadmap.issues.append(
+                Issue(loaded.rel, 1, "文件顶层应该是键值映射（path: 或 topics:）")
+            )
             continue
         parsed.append(loaded)
         try:

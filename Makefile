@@ -1,0 +1,54 @@
+# ML Jobbook — developer commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install browser serve check test lint format site clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the project (skipped when up to date)
+
+browser: ## Install Debian chromium + CJK fonts for browser tests (skipped when present)
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+serve: install ## Live preview at http://127.0.0.1:8000 (rebuilds when roadmap/ or docs/ change)
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+check: install ## Validate roadmap/*.yml (file:line: message per problem)
+	$(BIN)/jobbook check
+
+lint: install ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install browser lint ## Everything CI runs: lint, unit, golden, end-to-end and browser tests
+	$(BIN)/python -m pytest
+
+site: install ## Strict build into site/
+	$(BIN)/mkdocs build --strict
+
+clean: ## Remove build outputs and caches (keeps .venv)
+	rm -rf site dist .pytest_cache .ruff_cache .cache
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,70 @@
+"""MkDocs hook: add the pages rendered from roadmap/*.yml to the build.
+
+Listed under ``hooks:`` in mkdocs.yml. It only adapts ``jobbook`` to MkDocs:
+validation, rendering and nav building live in the package.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from jobbook.render import Page, doc_titles, nav_for, render_pages
+from jobbook.validate import validate_dir
+
+_pages: list[Page] = []
+_sources: dict[str, str] = {}
+
+
+def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
+    """Replace ``"@jobbook/..."`` placeholders in the configured nav."""
+    if isinstance(nav, list):
+        return [_expand(item, fragments) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _expand(value, fragments) for key, value in nav.items()}
+    if isinstance(nav, str) and nav.startswith("@jobbook/"):
+        if nav not in fragments:
+            raise PluginError(f"mkdocs.yml: 未知的导航占位符 {nav}")
+        return fragments[nav]
+    return nav
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = Path(config.config_file_path).parent
+    docs_dir = Path(config.docs_dir)
+    roadmap = validate_dir(root / "roadmap", root, docs_dir)
+    if roadmap.issues:
+        lines = "\n".join(str(issue) for issue in roadmap.issues)
+        raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
+    pages = render_pages(roadmap, doc_titles(docs_dir))
+    _pages[:] = pages
+    _sources.clear()
+    _sources.update({p.path: p.source for p in pages if p.source})
+    if config.nav:
+        config.nav = _expand(config.nav, nav_for(pages, roadmap))
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for page in _pages:
+        if files.get_file_from_path(page.path) is not None:
+            raise PluginError(f"docs/{page.path} 与自动生成的页面重名，请改名")
+        files.append(File.generated(config, page.path, content=page.content))
+    return files
+
+
+def on_page_context(
+    context: dict[str, Any], page: MkPage, config: MkDocsConfig, nav: Any
+) -> dict[str, Any]:
+    source = _sources.get(page.file.src_uri)
+    if source and config.edit_uri:
+        docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
+        page.edit_url = urljoin(config.edit_uri, posixpath.relpath(source, docs_rel))
+    return context

@@ -1,0 +1,268 @@
+"""Render a validated roadmap into Markdown pages (engine-agnostic, deterministic)."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .model import Milestone, Path, Resource, Stage, Topic, TopicRef
+from .validate import Roadmap
+
+TEMPLATES = FsPath(__file__).parent / "templates"
+
+TYPE_LABELS = {
+    "course": "课程",
+    "book": "书籍",
+    "paper": "论文",
+    "article": "文章",
+    "video": "视频",
+    "repo": "代码库",
+    "tool": "工具",
+    "docs": "文档",
+    "notebook": "Notebook",
+    "site": "网站",
+    "collection": "合集",
+    "competition": "竞赛",
+    "dataset": "数据集",
+}
+LANG_LABELS = {"zh": "中文", "en": "英文", "multi": "多语言"}
+LEVEL_LABELS = {"beginner": "入门", "intermediate": "进阶", "advanced": "高级"}
+
+# Characters that would start Markdown, HTML, math or table syntax.
+_ENTITY_CHARS = set("&<>[]|\\$`")
+_BACKSLASH_CHARS = set("!\"#%'*+,-./:;=?@^_{}~")
+
+
+def md_text(value: object) -> Markup:
+    """Escape plain text so that Markdown + pymdownx.escapeall shows it literally."""
+    out = []
+    for ch in " ".join(str(value).split()):
+        if ch in _ENTITY_CHARS:
+            out.append(f"&#{ord(ch)};")
+        elif ch in _BACKSLASH_CHARS:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return Markup("".join(out))
+
+
+def md_url(value: str) -> Markup:
+    """Percent-encode characters that could break out of a Markdown link target."""
+    return Markup(quote(value, safe="/:?#=&%~+,;@!$*-._"))
+
+
+def attr(value: object) -> Markup:
+    """Value for an HTML attribute, id-like only."""
+    text = str(value)
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", text):
+        raise ValueError(f"unsafe attribute value: {text!r}")
+    return Markup(text)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page."""
+
+    path: str  # relative to docs/, posix
+    title: str
+    source: str | None  # roadmap file it comes from (for "edit this page")
+    content: str
+
+
+@dataclass
+class Occurrence:
+    path: Path
+    stage: Stage
+
+
+@dataclass
+class Site:
+    """Resolved view of the roadmap used by the templates."""
+
+    paths: list[Path]
+    shared: dict[str, Topic]
+    source_of: dict[str, str]  # id → roadmap file
+    occurrences: dict[str, list[Occurrence]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    pages_of: dict[str, str] = field(default_factory=dict)  # id → page path (+ anchor)
+
+    def topics_of(self, stage: Stage) -> list[Topic]:
+        return [self.shared[t.ref] if isinstance(t, TopicRef) else t for t in stage.topics]
+
+
+def path_page(path: Path) -> str:
+    return f"paths/{path.id}/index.md"
+
+
+def stage_page(path: Path, stage: Stage) -> str:
+    return f"paths/{path.id}/{stage.id}.md"
+
+
+def topic_page(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def build_site(roadmap: Roadmap) -> Site:
+    paths: list[Path] = []
+    shared: dict[str, Topic] = {}
+    source_of: dict[str, str] = {}
+    for sf in roadmap.files:
+        if sf.model.path is not None:
+            paths.append(sf.model.path)
+            source_of[sf.model.path.id] = sf.rel
+        for topic in sf.model.topics:
+            shared[topic.id] = topic
+            source_of[topic.id] = sf.rel
+    paths.sort(key=lambda p: (p.order, p.id))
+    site = Site(paths=paths, shared=shared, source_of=source_of)
+    for topic in shared.values():
+        site.titles[topic.id] = topic.title
+        site.pages_of[topic.id] = topic_page(topic.id)
+    for path in paths:
+        site.titles[path.id] = path.title
+        site.pages_of[path.id] = path_page(path)
+        for stage in path.stages:
+            site.titles[stage.id] = stage.title
+            site.pages_of[stage.id] = stage_page(path, stage)
+            for entry in stage.topics:
+                if isinstance(entry, TopicRef):
+                    site.occurrences.setdefault(entry.ref, []).append(Occurrence(path, stage))
+                else:
+                    site.titles[entry.id] = entry.title
+                    site.pages_of[entry.id] = f"{stage_page(path, stage)}#{entry.id}"
+    return site
+
+
+def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Resource]]]:
+    groups: dict[str, list[Resource]] = {}
+    for res in resources:
+        groups.setdefault(res.type, []).append(res)
+    order = list(TYPE_LABELS)
+    return [(TYPE_LABELS[t], groups[t]) for t in sorted(groups, key=order.index)]
+
+
+def _environment(site: Site) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["mdurl"] = md_url
+    env.filters["attr"] = attr
+    env.filters["grouped"] = _group_resources
+
+    def link(target_id: str, page: str) -> Markup:
+        target = site.pages_of[target_id]
+        file, _, anchor = target.partition("#")
+        href = posixpath.relpath(file, posixpath.dirname(page))
+        if anchor:
+            href += "#" + anchor
+        return Markup(f"[{md_text(site.titles[target_id])}]({href})")
+
+    def rel(target: str, page: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(page))
+
+    env.globals.update(
+        site=site,
+        link=link,
+        rel=rel,
+        TYPE_LABELS=TYPE_LABELS,
+        LANG_LABELS=LANG_LABELS,
+        LEVEL_LABELS=LEVEL_LABELS,
+        path_page=path_page,
+        stage_page=stage_page,
+        topic_page=topic_page,
+        is_ref=lambda t: isinstance(t, TopicRef),
+        is_milestone=lambda m: isinstance(m, Milestone),
+    )
+    return env
+
+
+def _resource_rows(site: Site) -> list[dict[str, object]]:
+    """Every resource with the page (and anchor) of the topic that lists it."""
+    rows: list[dict[str, object]] = []
+    seen_topics: set[str] = set()
+    for path in site.paths:
+        for stage in path.stages:
+            for entry in stage.topics:
+                if isinstance(entry, TopicRef):
+                    continue
+                seen_topics.add(entry.id)
+                for res in entry.resources:
+                    rows.append({"res": res, "topic": entry, "path": path})
+    for topic in site.shared.values():
+        for res in topic.resources:
+            rows.append({"res": res, "topic": topic, "path": None})
+    rows.sort(key=lambda r: (r["res"].title.lower(), r["res"].url))  # type: ignore[attr-defined]
+    return rows
+
+
+def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
+    """First ``# heading`` of every hand-written page (Markdown or notebook)."""
+    titles: dict[str, str] = {}
+    if docs_dir is None or not docs_dir.is_dir():
+        return titles
+    for file in sorted([*docs_dir.rglob("*.md"), *docs_dir.rglob("*.ipynb")]):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if file.suffix == ".ipynb":
+            try:
+                cells = json.loads(text).get("cells", [])
+            except ValueError:
+                continue
+            text = "\n".join(
+                "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
+            )
+        match = re.search(r"^# +(.+?)\s*$", text, re.MULTILINE)
+        if match:
+            titles[file.relative_to(docs_dir).as_posix()] = match.group(1)
+    return titles
+
+
+def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) -> list[Page]:
+    """All generated pages, in a stable order."""
+    site = build_site(roadmap)
+    env = _environment(site)
+    env.globals["page_titles"] = page_titles or {}
+    pages: list[Page] = []
+
+    def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:
+        content = env.get_template(template).render(page=page, **ctx)
+        pages.append(Page(page, title, source, content))
+
+    add("paths/index.md", "学习路线", None, "paths_index.md.j2")
+    for path in site.paths:
+        src = site.source_of[path.id]
+        add(path_page(path), path.title, src, "path.md.j2", path=path)
+        for stage in path.stages:
+            add(stage_page(path, stage), stage.title, src, "stage.md.j2", path=path, stage=stage)
+    add("topics/index.md", "专题", None, "topics_index.md.j2")
+    for topic in site.shared.values():
+        src = site.source_of[topic.id]
+        add(topic_page(topic.id), topic.title, src, "topic.md.j2", topic=topic)
+    add("resources.md", "资源索引", None, "resources.md.j2", rows=_resource_rows(site))
+    return pages
+
+
+def nav_for(pages: list[Page], roadmap: Roadmap) -> dict[str, list[object]]:
+    """Nav fragments for the generated pages, keyed by the placeholders in mkdocs.yml."""
+    site = build_site(roadmap)
+    path_nav: list[object] = ["paths/index.md"]
+    for path in site.paths:
+        items: list[object] = [path_page(path)]
+        items += [{s.title: stage_page(path, s)} for s in path.stages]
+        path_nav.append({path.title: items})
+    topic_nav: list[object] = ["topics/index.md"]
+    topic_nav += [{t.title: topic_page(t.id)} for t in site.shared.values()]
+    return {"@jobbook/paths": path_nav, "@jobbook/topics": topic_nav}

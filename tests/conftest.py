@@ -1,0 +1,63 @@
+"""Shared fixtures: a repo root, the fixture site, and a tiny roadmap writer."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from jobbook.validate import Roadmap, validate_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+HOOK = ROOT / "scripts" / "jobbook" / "mkdocs_hook.py"
+
+
+@pytest.fixture
+def fixture_site(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/site with the hook path filled in."""
+    site = tmp_path / "proj"
+    shutil.copytree(FIXTURE_SITE, site)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("HOOK_PATH", str(HOOK)))
+    return site
+
+
+class RoadmapDir:
+    """Write YAML files into ``tmp/roadmap`` and validate them like ``jobbook check``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "roadmap").mkdir(parents=True)
+        (root / "docs").mkdir()
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / "roadmap" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def check(self) -> Roadmap:
+        return validate_dir(self.root / "roadmap", self.root, self.root / "docs")
+
+    def messages(self) -> list[str]:
+        return [str(issue) for issue in self.check().issues]
+
+
+@pytest.fixture
+def roadmap_dir(tmp_path: Path) -> RoadmapDir:
+    return RoadmapDir(tmp_path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current renderer (review the diff!)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

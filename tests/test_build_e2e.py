@@ -1,0 +1,74 @@
+"""End to end: `mkdocs build --strict` of the fixture project with our hook."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_strict_build_generates_pages_and_nav(fixture_site):
+    result = mkdocs_build(fixture_site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    site = fixture_site / "site"
+    for page in [
+        "paths/index.html",
+        "paths/demo/index.html",
+        "paths/demo/demo-basics.html",
+        "paths/demo/demo-ml.html",
+        "topics/index.html",
+        "topics/demo-shared.html",
+        "resources.html",
+    ]:
+        assert (site / page).is_file(), page
+    stage = (site / "paths/demo/demo-basics.html").read_text(encoding="utf-8")
+    nav = stage[stage.index("md-nav--primary") : stage.index("md-sidebar--secondary")]
+    assert re.search(r'href="demo-ml.html" class="md-nav__link', nav)
+    assert re.search(r'href="\.\./\.\./topics/demo-shared.html" class="md-nav__link', nav)
+    assert "演示路线" in nav and "机器学习阶段" in nav
+    assert 'href="../../topics/demo-shared.html"' in stage
+    assert 'data-jobbook-item="demo-linear-algebra.svd"' in stage
+    # generated markdown links were resolved by MkDocs (.md → .html)
+    assert 'href="../../math/kkt.html"' in stage
+
+
+def test_edit_link_points_to_the_yaml_source(fixture_site):
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  font: false\n", "  font: false\n  features: [content.action.edit]\n"
+        )
+    )
+    assert mkdocs_build(fixture_site).returncode == 0
+    stage = (fixture_site / "site/paths/demo/demo-basics.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/repo/edit/main/roadmap/demo.yml"' in stage
+    topic = (fixture_site / "site/topics/demo-shared.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/repo/edit/main/roadmap/topics/shared.yml"' in topic
+    index = (fixture_site / "site/resources.html").read_text(encoding="utf-8")
+    assert "/edit/main/" not in index  # generated index has no single source
+
+
+def test_yaml_error_is_a_clean_mkdocs_error(fixture_site):
+    demo = fixture_site / "roadmap" / "demo.yml"
+    demo.write_text(demo.read_text().replace("title: 线性代数", "titel: 线性代数"))
+    result = mkdocs_build(fixture_site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "roadmap/demo.yml:24: 未知字段 'titel'（你是不是想写 'title'？）" in result.stderr

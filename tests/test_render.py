@@ -1,0 +1,107 @@
+"""Renderer: golden files, escaping of hostile text, deterministic output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+from jobbook.render import doc_titles, md_text, md_url, render_pages
+from jobbook.validate import validate_dir
+
+from .conftest import FIXTURE_SITE, ROOT
+
+GOLDEN = ROOT / "tests" / "golden"
+
+EXTENSIONS = [
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.escapeall",
+    "pymdownx.arithmatex",
+]
+EXT_CONFIG = {
+    "pymdownx.escapeall": {"hardbreak": False, "nbsp": False},
+    "pymdownx.arithmatex": {"generic": True},
+}
+
+
+def fixture_pages():
+    roadmap = validate_dir(FIXTURE_SITE / "roadmap", FIXTURE_SITE, FIXTURE_SITE / "docs")
+    assert roadmap.ok, roadmap.issues
+    return render_pages(roadmap, doc_titles(FIXTURE_SITE / "docs"))
+
+
+def test_golden_files(update_golden):
+    pages = {p.path: p.content for p in fixture_pages()}
+    if update_golden:
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")}
+    assert set(pages) == expected, "run pytest --update-golden and review the diff"
+    for rel, text in pages.items():
+        assert text == (GOLDEN / rel).read_text(encoding="utf-8"), rel
+
+
+def test_rendering_is_deterministic():
+    first = [(p.path, p.content) for p in fixture_pages()]
+    second = [(p.path, p.content) for p in fixture_pages()]
+    assert first == second
+
+
+def test_pages_and_sources():
+    pages = {p.path: p for p in fixture_pages()}
+    assert pages["paths/demo/demo-basics.md"].source == "roadmap/demo.yml"
+    assert pages["topics/demo-shared.md"].source == "roadmap/topics/shared.yml"
+    assert pages["resources.md"].source is None
+    stage = pages["paths/demo/demo-basics.md"].content
+    assert 'data-jobbook-item="demo-linear-algebra.svd"' in stage
+    assert 'data-jobbook-item="demo-basics.titanic"' in stage
+    assert "[共享专题：优化](../../topics/demo-shared.md)" in stage
+    assert "- [KKT 条件](../../math/kkt.md)" in stage  # title read from docs/math/kkt.md
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "![x](https://evil.example/x.png)",
+    "<svg onload=alert(1)>",
+    "&lt;script&gt;",
+    '" onmouseover="alert(1)',
+    "$\\alpha$ \\(x\\) \\[y\\]",
+    "*em* __strong__ `code` {#id .cls}",
+    "| cell | break |",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_md_text_shows_hostile_text_literally(payload):
+    html = markdown.markdown(
+        f"- {md_text(payload)}", extensions=EXTENSIONS, extension_configs=EXT_CONFIG
+    )
+    body = re.fullmatch(r"<ul>\n<li>(.*)</li>\n</ul>", html, re.S)
+    assert body, html
+    text = body.group(1)
+    assert "<" not in text and ">" not in text, text  # no tag of any kind survives
+    import html as html_lib
+
+    assert html_lib.unescape(text) == payload
+
+
+def test_md_url_cannot_break_out_of_a_link():
+    url = "https://x.org/a b)(<script>\"'"
+    rendered = markdown.markdown(f"[t]({md_url(url)})", extensions=EXTENSIONS)
+    assert rendered.count("<a ") == 1 and "<script" not in rendered
+    assert 'href="https://x.org/a%20b%29%28%3Cscript%3E%22%27"' in rendered
+
+
+def test_doc_titles_reads_markdown_and_notebooks(tmp_path: Path):
+    (tmp_path / "a.md").write_text("intro\n\n# 标题 A\n", encoding="utf-8")
+    (tmp_path / "b.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "source": ["# 笔记本 B\\n", "x"]}]}', encoding="utf-8"
+    )
+    assert doc_titles(tmp_path) == {"a.md": "标题 A", "b.ipynb": "笔记本 B"}
