@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install browser serve check test lint format site clean
+.PHONY: help install browser serve check test lint format site vendor clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ test: install browser lint ## Everything CI runs: lint, unit, golden, end-to-end
 
 site: install ## Strict build into site/
 	$(BIN)/mkdocs build --strict
+
+vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker) from npm, checksum-verified
+	$(BIN)/python scripts/vendor_assets.py
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf site dist .pytest_cache .ruff_cache .cache

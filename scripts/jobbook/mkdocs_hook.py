@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from jobbook.notebooks import patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, doc_titles, nav_for, render_pages
 from jobbook.validate import validate_dir
 
@@ -37,6 +38,7 @@ def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    patch_mkdocs_jupyter()
     root = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     roadmap = validate_dir(root / "roadmap", root, docs_dir)
@@ -68,3 +70,9 @@ def on_page_context(
         docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
         page.edit_url = urljoin(config.edit_uri, posixpath.relpath(source, docs_rel))
     return context
+
+
+def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        return strip_cdn_scripts(output)
+    return output
