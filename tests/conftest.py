@@ -61,3 +61,53 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+class BuiltSite:
+    """The real project built once per test session, plus its offline zip unpacked."""
+
+    def __init__(self, base: Path, log: str) -> None:
+        self.base = base
+        self.site = base / "site"
+        self.zip = base / "ml-jobbook-offline.zip"
+        self.unzipped = base / "unzipped" / "ml-jobbook-offline"
+        self.log = log
+
+    def html_pages(self) -> list[Path]:
+        return sorted(self.site.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def built_site() -> BuiltSite:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import zipfile
+
+    from jobbook.package import pack_site
+
+    # World-readable: linkchecker drops root privileges to "nobody".
+    base = Path(tempfile.mkdtemp(prefix="jobbook-site-"))
+    base.chmod(0o755)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(base / "site")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-5000:]}")
+    built = BuiltSite(base, result.stderr)
+    pack_site(built.site, built.zip)
+    with zipfile.ZipFile(built.zip) as zf:
+        zf.extractall(base / "unzipped")
+    for folder, dirs, files in os.walk(base):
+        for name in dirs:
+            Path(folder, name).chmod(0o755)
+        for name in files:
+            Path(folder, name).chmod(0o644)
+    return built

@@ -52,6 +52,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_package(args: argparse.Namespace) -> int:
+    from .package import pack_site
+
+    try:
+        count = pack_site(Path(args.site), Path(args.out))
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已打包 {count} 个文件 → {args.out}", file=sys.stderr)
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .model import RoadmapFile
 
@@ -68,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="把路线图渲染成 Markdown（不依赖 MkDocs）")
     build.add_argument("--out", required=True, help="输出目录（整体替换）")
     build.set_defaults(func=_cmd_build)
+    package = sub.add_parser("package", help="把构建好的网站打包成离线 zip")
+    package.add_argument("--site", default="site", help="构建输出目录（默认 site）")
+    package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
+    package.set_defaults(func=_cmd_package)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
     schema.set_defaults(func=_cmd_schema)
     return parser

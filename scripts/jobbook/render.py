@@ -141,6 +141,25 @@ def build_site(roadmap: Roadmap) -> Site:
     return site
 
 
+def topic_items(topic: Topic) -> list[str]:
+    """Progress keys of a topic: its self-check items and milestones."""
+    return [f"{topic.id}.{i.id}" for i in (*topic.self_check, *topic.milestones)]
+
+
+def stage_items(site: Site, stage: Stage) -> list[str]:
+    keys = [key for topic in site.topics_of(stage) for key in topic_items(topic)]
+    return keys + [f"{stage.id}.{m.id}" for m in stage.milestones]
+
+
+def path_items(site: Site, path: Path) -> list[str]:
+    keys = [key for stage in path.stages for key in stage_items(site, stage)]
+    return list(dict.fromkeys(keys))  # a shared topic may appear in two stages
+
+
+def path_topics(site: Site, path: Path) -> dict[str, list[str]]:
+    return {t.id: topic_items(t) for stage in path.stages for t in site.topics_of(stage)}
+
+
 def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Resource]]]:
     groups: dict[str, list[Resource]] = {}
     for res in resources:
@@ -185,6 +204,10 @@ def _environment(site: Site) -> Environment:
         stage_page=stage_page,
         topic_page=topic_page,
         is_ref=lambda t: isinstance(t, TopicRef),
+        topic_items=topic_items,
+        stage_items=lambda stage: stage_items(site, stage),
+        path_items=lambda path: path_items(site, path),
+        path_topics=lambda path: path_topics(site, path),
         is_milestone=lambda m: isinstance(m, Milestone),
     )
     return env
@@ -252,6 +275,7 @@ def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) ->
         src = site.source_of[topic.id]
         add(topic_page(topic.id), topic.title, src, "topic.md.j2", topic=topic)
     add("resources.md", "资源索引", None, "resources.md.j2", rows=_resource_rows(site))
+    add("progress.md", "我的进度", None, "progress.md.j2")
     return pages
 
 

@@ -1,0 +1,150 @@
+"""Browser tests: the unzipped offline build in Debian chromium, from file://, no network."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-results" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium not installed: run `make browser`")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page whose every non-file:// request is blocked and recorded."""
+
+    def __init__(self, browser, width: int = 1280, scheme: str = "light") -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-CN"
+        )
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, site: Path, rel: str):
+        self.page.goto((site / rel).as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def offline(browser):
+    pages: list[OfflinePage] = []
+
+    def make(**kwargs) -> OfflinePage:
+        pages.append(OfflinePage(browser, **kwargs))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("rel", "name"),
+    [
+        ("index.html", "home"),
+        ("paths/fullstack-to-ai/fs-1-math.html", "stage"),
+        ("math/kkt.html", "kkt"),
+        ("notebooks/duality-kkt.html", "notebook"),
+    ],
+)
+def test_pages_render_offline_without_any_network_request(built_site, offline, rel, name):
+    view = offline()
+    page = view.open(built_site.unzipped, rel)
+    page.wait_for_timeout(300)
+    assert page.locator("h1").first.is_visible()
+    _shot(page, f"offline-{name}")
+    assert view.blocked == []
+    assert view.errors == []
+
+
+@pytest.mark.parametrize(
+    "rel", ["math/duality.html", "math/kkt.html", "notebooks/duality-kkt.html"]
+)
+def test_math_is_rendered_by_katex(built_site, offline, rel):
+    view = offline()
+    page = view.open(built_site.unzipped, rel)
+    page.wait_for_selector(".katex", timeout=10_000)
+    assert page.locator(".katex").count() > 5
+    assert page.locator(".katex-error").count() == 0
+    # no raw TeX delimiters left in the visible text of the article
+    text = page.locator("article").inner_text()
+    assert "$$" not in text and "\\(" not in text and "\\[" not in text
+    assert view.blocked == [] and view.errors == []
+
+
+def test_stage_page_shows_badges_and_checklist(built_site, offline):
+    view = offline()
+    page = view.open(built_site.unzipped, "paths/fullstack-to-ai/fs-1-math.html")
+    assert page.locator(".jb-badge.jb-type").count() > 0
+    assert page.locator("input[data-jobbook-item]").count() > 0
+    # CJK glyphs render with a real font (not tofu): text width is non-zero
+    width = page.evaluate(
+        "() => document.querySelector('article h1').getBoundingClientRect().width"
+    )
+    assert width > 50
+    page.locator("input[data-jobbook-item]").first.scroll_into_view_if_needed()
+    _shot(page, "stage-checklist")
+
+
+@pytest.mark.parametrize(
+    ("query", "expect"), [("恢复", "从对偶解恢复原始解"), ("松弛", "互补松弛的解读")]
+)
+def test_search_finds_a_word_from_the_middle_of_a_heading(built_site, offline, query, expect):
+    view = offline()
+    page = view.open(built_site.unzipped, "index.html")
+    page.locator("label.md-search__icon, label[for=__search]").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query, delay=50)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0
+    assert expect in page.locator(".md-search-result").inner_text()
+    _shot(page, f"search-{query}")
+    assert view.blocked == [] and view.errors == []

@@ -1,0 +1,160 @@
+"""The real site: strict build, generated pages, zero external loads, links, zip."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from jobbook.model import Topic
+from jobbook.validate import validate_dir
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.site
+
+
+def test_real_roadmap_is_valid():
+    roadmap = validate_dir(ROOT / "roadmap", ROOT, ROOT / "docs")
+    assert roadmap.issues == []
+    assert len([f for f in roadmap.files if f.model.path]) >= 3
+
+
+def test_strict_build_has_no_warnings(built_site):
+    assert "WARNING" not in built_site.log
+    assert "Traceback" not in built_site.log
+
+
+def test_every_path_stage_and_shared_topic_has_a_page(built_site):
+    roadmap = validate_dir(ROOT / "roadmap", ROOT, ROOT / "docs")
+    for sf in roadmap.files:
+        if sf.model.path:
+            path = sf.model.path
+            assert (built_site.site / f"paths/{path.id}/index.html").is_file()
+            for stage in path.stages:
+                page = built_site.site / f"paths/{path.id}/{stage.id}.html"
+                html = page.read_text(encoding="utf-8")
+                for topic in stage.topics:
+                    if isinstance(topic, Topic):
+                        assert f'id="{topic.id}"' in html, (page, topic.id)
+        for topic in sf.model.topics:
+            assert (built_site.site / f"topics/{topic.id}.html").is_file()
+
+
+class _Loads(HTMLParser):
+    """Collect every URL a page would fetch by itself (not plain <a href> links)."""
+
+    ATTRS = {
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+        "audio": "src",
+        "video": "src",
+        "embed": "src",
+        "object": "data",
+        "track": "src",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in self.ATTRS and a.get(self.ATTRS[tag]):
+            self.urls.append(a[self.ATTRS[tag]])
+        if tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if rel not in ("prev", "next", "canonical", "alternate", "author", "license"):
+                self.urls.append(a["href"])
+        for key in ("srcset", "poster"):
+            if a.get(key):
+                self.urls.append(a[key])
+        if a.get("style"):
+            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", a["style"])
+
+
+def _external(url: str) -> bool:
+    return bool(re.match(r"\s*(https?:)?//", url, re.I))
+
+
+def test_no_page_loads_anything_from_the_network(built_site):
+    offenders = {}
+    for page in built_site.html_pages():
+        text = page.read_text(encoding="utf-8")
+        parser = _Loads()
+        parser.feed(text)
+        bad = [u for u in parser.urls if _external(u)]
+        bad += [u for u in re.findall(r"url\(\s*['\"]?(https?://[^'\")]+)", text)]
+        bad += re.findall(r"import\(\s*['\"](https?://[^'\"]+)", text)
+        if bad:
+            offenders[page.relative_to(built_site.site).as_posix()] = bad
+    assert offenders == {}
+    assert len(built_site.html_pages()) > 30
+
+
+def test_our_css_and_js_reference_no_remote_files(built_site):
+    for asset in [
+        *built_site.site.glob("assets/css/*.css"),
+        *built_site.site.glob("assets/js/*.js"),
+    ]:
+        assert not re.search(r"https?://", asset.read_text(encoding="utf-8")), asset
+    katex_css = (built_site.site / "assets/vendor/katex/katex.min.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(([^)]+)\)", katex_css)
+    assert fonts and all(f.endswith(".woff2") for f in fonts)
+    for font in fonts:
+        assert (built_site.site / "assets/vendor/katex" / font).is_file(), font
+
+
+def test_search_index_is_inlined_for_file_urls_and_segmented(built_site):
+    index = (built_site.site / "search/search_index.js").read_text(encoding="utf-8")
+    assert index.startswith("var __index = ")
+    # jieba splits Chinese text into words at build time, joined by zero-width spaces
+    assert "\u200b" in index
+
+
+def test_notebook_pages_have_outputs_and_no_cdn(built_site):
+    pages = sorted((built_site.site / "notebooks").glob("*.html"))
+    notebooks = [p for p in pages if p.name != "index.html"]
+    assert len(notebooks) >= 4
+    for page in notebooks:
+        html = page.read_text(encoding="utf-8")
+        assert "data:image/png;base64," in html, page.name  # plots are embedded
+        assert "cdnjs" not in html and "mathjax" not in html.lower(), page.name
+        assert not re.search(r'<h[1-6] id="">', html), page.name  # Chinese headings get ids
+        assert (built_site.site / "notebooks" / page.name.replace(".html", ".ipynb")).is_file()
+
+
+def test_internal_links_and_anchors_are_valid(built_site, tmp_path):
+    config = tmp_path / "linkcheckerrc"
+    config.write_text("[filtering]\ncheckextern=0\n[AnchorCheck]\n[output]\nstatus=0\n")
+    config.chmod(0o644)
+    tmp_path.chmod(0o755)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "linkchecker"),
+            f"--config={config}",
+            "--no-status",
+            str(built_site.site / "index.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert re.search(r"\b0 errors found", result.stdout)
+    assert re.search(r"\b0 warnings found", result.stdout)
+
+
+def test_offline_zip_has_one_top_folder_with_index(built_site):
+    with zipfile.ZipFile(built_site.zip) as zf:
+        names = zf.namelist()
+    assert {n.split("/")[0] for n in names} == {"ml-jobbook-offline"}
+    assert "ml-jobbook-offline/index.html" in names
+    assert (built_site.unzipped / "index.html").is_file()
