@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from jobbook.validate import Roadmap, validate_dir
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+
 from jobbook.render import doc_titles, md_text, md_url, render_pages
 from jobbook.validate import validate_dir
 

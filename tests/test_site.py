@@ -8,6 +8,7 @@ import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_every_path_stage_and_shared_topic_has_a_page(built_site):
 class _Loads(HTMLParser):
     """Collect every URL a page would fetch by itself (not plain <a href> links)."""
 
-    ATTRS = {
+    ATTRS: ClassVar[dict[str, str]] = {
         "script": "src",
         "img": "src",
         "iframe": "src",
