@@ -94,6 +94,23 @@ def test_schema_is_json_schema_of_the_model():
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert schema["title"] == "RoadmapFile"
+    assert schema["$schema"].endswith("2020-12/schema")
     resource = schema["$defs"]["Resource"]
     assert set(resource["required"]) == {"title", "url", "type", "lang"}
     assert resource["additionalProperties"] is False
+
+
+def test_committed_schema_json_is_up_to_date():
+    """roadmap/schema.json drives editor autocompletion; regenerate with `jobbook schema --write`."""
+    from jobbook.cli import schema_text
+
+    committed = (ROOT / "roadmap" / "schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: .venv/bin/jobbook schema --write"
+
+
+def test_every_roadmap_file_has_the_schema_modeline():
+    for path in sorted((ROOT / "roadmap").rglob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = first.split("$schema=", 1)[1].strip()
+        assert (path.parent / target).resolve() == (ROOT / "roadmap" / "schema.json").resolve(), path

@@ -64,10 +64,23 @@ def _cmd_package(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_schema(args: argparse.Namespace) -> int:
+def schema_text() -> str:
     from .model import RoadmapFile
 
-    print(json.dumps(RoadmapFile.model_json_schema(), ensure_ascii=False, indent=2))
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    schema.update(RoadmapFile.model_json_schema())
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    if args.write:
+        from .write import write_file
+
+        target = paths.repo_root() / "roadmap" / "schema.json"
+        write_file(target, schema_text())
+        print(f"已更新 {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
     return 0
 
 
@@ -85,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
     package.set_defaults(func=_cmd_package)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
+    schema.add_argument("--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）")
     schema.set_defaults(func=_cmd_schema)
     return parser
 
