@@ -53,9 +53,9 @@
     });
   }
 
-  if (window.document$) {
-    window.document$.subscribe(render);
-  } else {
-    document.addEventListener("DOMContentLoaded", render);
-  }
+  // document$ (Material) fires on instant navigation; it does not replay the
+  // first page to late subscribers, so the first page is handled here too.
+  if (window.document$) window.document$.subscribe(render);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render);
+  else render();
 })();

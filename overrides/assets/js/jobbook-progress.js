@@ -208,8 +208,11 @@
   function start() {
     refresh(load());
   }
+  // document$ (Material) fires on instant navigation; it does not replay the
+  // first page to late subscribers, so the first page is handled here too.
   if (window.document$) window.document$.subscribe(start);
-  else document.addEventListener("DOMContentLoaded", start);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 
   window.jobbookProgress = { parse: parse, load: load };
 })();
