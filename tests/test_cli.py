@@ -113,4 +113,6 @@ def test_every_roadmap_file_has_the_schema_modeline():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = first.split("$schema=", 1)[1].strip()
-        assert (path.parent / target).resolve() == (ROOT / "roadmap" / "schema.json").resolve(), path
+        assert (path.parent / target).resolve() == (ROOT / "roadmap" / "schema.json").resolve(), (
+            path
+        )
