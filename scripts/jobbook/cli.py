@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
     package.set_defaults(func=_cmd_package)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
-    schema.add_argument("--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）")
+    schema.add_argument(
+        "--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）"
+    )
     schema.set_defaults(func=_cmd_schema)
     return parser
 

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from jobbook.notebooks import patch_mkdocs_jupyter, strip_cdn_scripts
+from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, doc_titles, nav_for, render_pages
 from jobbook.validate import validate_dir
 
@@ -74,5 +74,5 @@ def on_page_context(
 
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
     if page.file.src_uri.endswith(".ipynb"):
-        return strip_cdn_scripts(output)
+        return fix_doc_links(strip_cdn_scripts(output))
     return output

@@ -29,6 +29,19 @@ def heading_slug(text: str, separator: str = "-") -> str:
     return _slug(text, separator)
 
 
+_DOC_LINK = re.compile(
+    r'(<a\b(?![^>]*\bdownload\b)[^>]*\bhref=")(?![a-z][a-z0-9+.-]*:|#|/)([^"#?]+)\.(?:md|ipynb)([#?][^"]*)?"'
+)
+
+
+def fix_doc_links(html: str) -> str:
+    """Point relative links to .md/.ipynb sources at their built .html pages.
+
+    MkDocs rewrites such links in Markdown pages; notebook HTML bypasses it.
+    """
+    return _DOC_LINK.sub(lambda m: f'{m[1]}{m[2]}.html{m[3] or ""}"', html)
+
+
 def strip_cdn_scripts(html: str) -> str:
     """Remove the MathJax/Mermaid/require.js loaders that mkdocs-jupyter injects."""
     html = _MATHJAX.sub("", html)

@@ -1,0 +1,38 @@
+"""Post-processing of mkdocs-jupyter HTML: no CDN scripts, working links, Unicode ids."""
+
+from __future__ import annotations
+
+from jobbook.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
+
+PAGE = """<head><!-- Load mathjax -->
+<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"> </script>
+<!-- MathJax configuration --><script type="text/x-mathjax-config">init_mathjax()</script>
+<!-- End of mathjax configuration --><script type="module">
+  const mermaid = (await import("https://cdnjs.cloudflare.com/ajax/libs/mermaid/11.10.0/mermaid.esm.min.mjs")).default;
+</script><script src="../assets/js/ours.js"></script></head>"""
+
+
+def test_cdn_loaders_are_removed_and_our_scripts_kept():
+    html = strip_cdn_scripts(PAGE)
+    assert "cdnjs" not in html and "mathjax" not in html.lower()
+    assert '<script src="../assets/js/ours.js"></script>' in html
+
+
+def test_links_to_sources_point_to_built_pages_but_downloads_stay():
+    html = fix_doc_links(
+        '<a href="../math/kkt.md#kkt-conditions">k</a>'
+        '<a href="pca-svd.ipynb">p</a>'
+        '<a href="duality-kkt.ipynb" download>d</a>'
+        '<a href="https://example.org/readme.md">e</a>'
+        '<a href="#local">l</a>'
+    )
+    assert '<a href="../math/kkt.html#kkt-conditions">' in html
+    assert '<a href="pca-svd.html">' in html
+    assert '<a href="duality-kkt.ipynb" download>' in html
+    assert '<a href="https://example.org/readme.md">' in html
+    assert '<a href="#local">' in html
+
+
+def test_heading_slug_keeps_chinese():
+    assert heading_slug("梯度下降 vs 牛顿法") == "梯度下降-vs-牛顿法"
+    assert heading_slug("KKT 条件") == "kkt-条件"
