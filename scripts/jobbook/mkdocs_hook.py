@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from jobbook.cjk import join_cjk_lines
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, doc_titles, nav_for, render_pages
 from jobbook.validate import validate_dir
@@ -70,6 +71,10 @@ def on_page_context(
         docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
         page.edit_url = urljoin(config.edit_uri, posixpath.relpath(source, docs_rel))
     return context
+
+
+def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    return join_cjk_lines(markdown)
 
 
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:

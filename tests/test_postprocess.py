@@ -36,3 +36,10 @@ def test_links_to_sources_point_to_built_pages_but_downloads_stay():
 def test_heading_slug_keeps_chinese():
     assert heading_slug("梯度下降 vs 牛顿法") == "梯度下降-vs-牛顿法"
     assert heading_slug("KKT 条件") == "kkt-条件"
+
+
+def test_cjk_soft_breaks_are_joined_outside_code():
+    from jobbook.cjk import join_cjk_lines
+
+    text = "第一行\n第二行，\n  继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
+    assert join_cjk_lines(text) == "第一行第二行，继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
