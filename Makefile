@@ -30,7 +30,7 @@ browser: ## Install Debian chromium + CJK fonts for browser tests (skipped when 
 	fi
 
 serve: install ## Live preview at http://127.0.0.1:8000 (rebuilds when roadmap/ or docs/ change)
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	JOBBOOK_OFFLINE=false $(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 check: install ## Validate roadmap/*.yml (file:line: message per problem)
 	$(BIN)/jobbook check
@@ -46,8 +46,9 @@ format: install ## Apply ruff fixes and formatting
 test: install browser lint ## Everything CI runs: lint, unit, golden, end-to-end and browser tests
 	$(BIN)/python -m pytest
 
-site: install ## Strict build into site/
+site: install ## Strict offline build into site/ and dist/ml-jobbook-offline.zip
 	$(BIN)/mkdocs build --strict
+	$(BIN)/jobbook package --site site --out dist/ml-jobbook-offline.zip
 
 vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker) from npm, checksum-verified
 	$(BIN)/python scripts/vendor_assets.py
