@@ -149,3 +149,18 @@ def test_search_finds_a_word_from_the_middle_of_a_heading(built_site, offline, q
     assert expect in [t.replace("\u200b", "").strip() for t in shown]
     _shot(page, f"search-{query}")
     assert view.blocked == [] and view.errors == []
+
+
+def test_printable_path_page(built_site, offline):
+    view = offline()
+    page = view.open(built_site.unzipped, "paths/fullstack-to-ai/print.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    link = page.locator('article a[href^="https://"]').first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert link.get_attribute("href") in after  # URL printed after the link text
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 10
+    (SHOTS / "print-fullstack-to-ai.pdf").write_bytes(pdf)
+    assert view.blocked == [] and view.errors == []

@@ -42,4 +42,7 @@ def test_cjk_soft_breaks_are_joined_outside_code():
     from jobbook.cjk import join_cjk_lines
 
     text = "第一行\n第二行，\n  继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
-    assert join_cjk_lines(text) == "第一行第二行，继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
+    assert (
+        join_cjk_lines(text)
+        == "第一行第二行，继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
+    )

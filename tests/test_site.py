@@ -163,3 +163,18 @@ def test_offline_zip_has_one_top_folder_with_index(built_site):
     assert {n.split("/")[0] for n in names} == {"ml-jobbook-offline"}
     assert "ml-jobbook-offline/index.html" in names
     assert (built_site.unzipped / "index.html").is_file()
+
+
+def test_print_page_per_path_has_every_item_and_is_not_searched(built_site):
+    from jobbook.render import build_site, path_items
+
+    roadmap = validate_dir(ROOT / "roadmap", ROOT, ROOT / "docs")
+    site = build_site(roadmap)
+    index = (built_site.site / "search/search_index.json").read_text(encoding="utf-8")
+    for path in site.paths:
+        html = (built_site.site / f"paths/{path.id}/print.html").read_text(encoding="utf-8")
+        items = set(re.findall(r'data-jobbook-item="([^"]+)"', html))
+        assert items == set(path_items(site, path))
+        assert f"paths/{path.id}/print.html" not in index
+        overview = (built_site.site / f"paths/{path.id}/index.html").read_text(encoding="utf-8")
+        assert 'href="print.html"' in overview

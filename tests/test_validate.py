@@ -219,3 +219,51 @@ def test_empty_and_non_mapping_files(roadmap_dir):
     ]
     roadmap_dir.write("c.yml", "{}\n")
     assert roadmap_dir.messages()[-1] == "roadmap/c.yml:1: 文件里至少要有 path 或 topics"
+
+
+def test_tags_must_come_from_the_vocabulary(roadmap_dir):
+    roadmap_dir.write("tags.yml", "tags:\n  math: 数学\n  deep-learning: 深度学习\n")
+    roadmap_dir.write(
+        "a.yml",
+        resources(
+            "- {title: A, url: 'https://a.org/', type: book, lang: en, tags: [math, deep-learnin, xyz]}"
+        ),
+    )
+    assert roadmap_dir.messages() == [
+        "roadmap/a.yml:12: 未知标签 'deep-learnin'（你是不是想写 'deep-learning'？），可用标签见 roadmap/tags.yml",
+        "roadmap/a.yml:12: 未知标签 'xyz'，可用标签见 roadmap/tags.yml",
+    ]
+
+
+def test_url_cleanup_hints(roadmap_dir):
+    roadmap_dir.write(
+        "a.yml",
+        resources("""
+- title: A
+  url: https://www.bilibili.com/video/BV1xx?vd_source=abc&p=2
+  type: video
+  lang: zh
+- title: B
+  url: https://example.org/page。
+  type: article
+  lang: zh
+"""),
+    )
+    assert roadmap_dir.messages() == [
+        "roadmap/a.yml:13: 网址带有跟踪参数 vd_source，请删掉：https://www.bilibili.com/video/BV1xx?p=2",
+        "roadmap/a.yml:17: 网址末尾多了标点，应为 https://example.org/page",
+    ]
+
+
+def test_near_duplicate_urls_http_www_and_trailing_slash(roadmap_dir):
+    roadmap_dir.write(
+        "a.yml",
+        resources("""
+- {title: A, url: 'https://www.example.org/docs/', type: docs, lang: en}
+- {title: B, url: 'http://example.org/docs', type: docs, lang: en}
+"""),
+    )
+    [message] = roadmap_dir.messages()
+    assert message.startswith(
+        "roadmap/a.yml:13: 重复的网址 http://example.org/docs（与 https://www.example.org/docs/ 实质相同）"
+    )

@@ -11,21 +11,29 @@ from . import paths
 from .validate import validate_dir
 
 
+def _github(issue: object) -> str:
+    """A GitHub Actions workflow command that annotates the file and line."""
+    message = str(issue.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    file = str(issue.file).replace(",", "%2C").replace(":", "%3A")
+    return f"::error file={file},line={issue.line},title=jobbook check::{message}"
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     target = Path(args.path) if args.path else paths.repo_root() / "roadmap"
     root = paths.repo_root(target if target.is_dir() else target.parent)
     docs = root / "docs" if (root / "docs").is_dir() else None
     if target.is_file():
-        from .validate import validate_files
+        from .validate import load_tags, validate_files
 
-        roadmap = validate_files([target], root, docs)
+        tags, _ = load_tags(root / "roadmap", root)
+        roadmap = validate_files([target], root, docs, tags)
     elif target.is_dir():
         roadmap = validate_dir(target, root, docs)
     else:
         print(f"{target}: 没有这个文件或目录", file=sys.stderr)
         return 2
     for issue in roadmap.issues:
-        print(issue)
+        print(_github(issue) if args.format == "github" else issue)
     if roadmap.issues:
         print(f"发现 {len(roadmap.issues)} 个问题", file=sys.stderr)
         return 1
@@ -89,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="校验 roadmap/ 下的 YAML，逐条输出 文件:行号: 问题")
     check.add_argument("path", nargs="?", help="要检查的文件或目录（默认 roadmap/）")
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github：输出 GitHub Actions 注释，在 PR 的对应行上显示问题",
+    )
     check.set_defaults(func=_cmd_check)
     build = sub.add_parser("build", help="把路线图渲染成 Markdown（不依赖 MkDocs）")
     build.add_argument("--out", required=True, help="输出目录（整体替换）")
@@ -97,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--site", default="site", help="构建输出目录（默认 site）")
     package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
     package.set_defaults(func=_cmd_package)
+    from . import add, links
+
+    add.add_parser(sub)
+    links.add_parser(sub)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
     schema.add_argument(
         "--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）"

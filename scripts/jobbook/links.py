@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.error import URLError
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
-from urllib.request import HTTPErrorProcessor, Request, build_opener
+from urllib.request import HTTPErrorProcessor, HTTPSHandler, Request, build_opener
 
 from . import paths
 from .load import LineDict
@@ -61,7 +61,9 @@ HEAD_REFUSED = frozenset({403, 405, 501})
 MAX_RETRY_AFTER = 30.0
 CACHE_VERSION = 1
 
-STATUSES = ("broken", "timeout", "error", "redirect", "ok")
+STATUSES = ("ok", "redirect", "broken", "timeout", "error")
+SEVERITY = ("broken", "timeout", "error", "redirect", "ok")
+"""Order of the report: what fails the check first."""
 LABELS = {"ok": "正常", "redirect": "重定向", "broken": "失效", "timeout": "超时", "error": "出错"}
 REUSABLE = frozenset({"ok", "redirect"})
 """Statuses taken from the cache; failures are always asked again."""
@@ -278,11 +280,15 @@ class _Checker:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self._opener = build_opener(_KeepStatus)
+        # One TLS context for the run: loading the CA store costs ~50 ms each time.
+        tls = HTTPSHandler(context=ssl.create_default_context())
+        self._opener = build_opener(_KeepStatus, tls)
         self._opener.addheaders = []
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._get_only: set[str] = set()
+        self.reached = False
+        """Whether any server answered during this run (else the network may be down)."""
 
     def _slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -298,6 +304,7 @@ class _Checker:
         with self._slot(host_key(url)):
             response = self._opener.open(request, timeout=self.timeout)
             try:
+                self.reached = True
                 jar.extract_cookies(response, request)
                 headers = response.headers
                 return response.status, headers.get("Location"), headers.get("Retry-After")
@@ -305,15 +312,22 @@ class _Checker:
                 response.close()
 
     def _ask(
-        self, url: str, jar: CookieJar, counter: list[int]
+        self, url: str, jar: CookieJar, counter: list[int], *, final: bool
     ) -> tuple[int, str | None, str | None]:
-        """HEAD, then GET when HEAD is refused or answers a 4xx (confirm before "broken")."""
+        """HEAD, then GET when HEAD is refused (405/403/501).
+
+        Any other 4xx (but 429) to HEAD, and a 5xx on the ``final`` attempt, are
+        confirmed with GET too: some servers only mishandle HEAD, and a link must
+        not be called broken on a HEAD answer alone.
+        """
         host = host_key(url)
         method = "GET" if host in self._get_only else "HEAD"
         counter[0] += 1
         answer = self._send(url, method, jar)
         code = answer[0]
-        if method == "HEAD" and (code in HEAD_REFUSED or (400 <= code < 500 and code != 429)):
+        if method == "HEAD" and (
+            code in HEAD_REFUSED or (400 <= code < 500 and code != 429) or (final and code >= 500)
+        ):
             counter[0] += 1
             answer = self._send(url, "GET", jar)
             if code in (405, 501) and answer[0] < 400:
@@ -326,7 +340,7 @@ class _Checker:
             delay = self.backoff * 2**attempt * (1 + random.random() / 4)
             last = attempt == self.retries
             try:
-                code, location, retry_after = self._ask(_ascii_url(url), jar, counter)
+                code, location, retry_after = self._ask(_ascii_url(url), jar, counter, final=last)
             except Exception as exc:
                 status, detail, retry = _failure(exc, self.timeout)
                 if not retry or last:
@@ -345,7 +359,6 @@ class _Checker:
         counter = [0]
         chain: list[Hop] = []
         current = url
-        result = LinkResult(url=url, status="error")
         try:
             while True:
                 code, location = self._hop(current, jar, counter)
@@ -480,6 +493,14 @@ def _run(
     return results
 
 
+def _offline(results: dict[str, LinkResult]) -> None:
+    """No server answered at all: a missing host name proves nothing then."""
+    for result in results.values():
+        if result.status == "broken" and result.code is None:
+            result.status = "error"
+            result.detail += "；本次没有连上任何服务器，可能是网络或 DNS 不可用，暂不算失效"
+
+
 def check_urls(
     urls: list[str],
     *,
@@ -520,6 +541,8 @@ def check_urls(
     if todo:
         checker = _Checker(per_host=per_host, timeout=timeout, retries=retries, backoff=backoff)
         fresh = _run(checker, todo, concurrency=concurrency, per_host=per_host, progress=progress)
+        if not checker.reached:
+            _offline(fresh)
         results.update(fresh)
         if cache_path is not None:
             cache.update({url: result.cache_entry() for url, result in fresh.items()})
@@ -533,13 +556,13 @@ def check_urls(
 def summarize(results: dict[str, LinkResult]) -> dict[str, int]:
     counts = Counter(result.status for result in results.values())
     summary = {"total": len(results)}
-    summary.update({status: counts.get(status, 0) for status in reversed(STATUSES)})
+    summary.update({status: counts.get(status, 0) for status in STATUSES})
     summary["cached"] = sum(1 for result in results.values() if result.cached)
     return summary
 
 
 def summary_line(summary: dict[str, int]) -> str:
-    parts = " · ".join(f"{LABELS[s]} {summary[s]}" for s in reversed(STATUSES))
+    parts = " · ".join(f"{LABELS[s]} {summary[s]}" for s in STATUSES)
     cached = f"（{summary['cached']} 个来自缓存）" if summary["cached"] else ""
     return f"共 {summary['total']} 个网址：{parts}{cached}"
 
@@ -549,7 +572,7 @@ def _ordered(
 ) -> list[LinkResult]:
     def key(result: LinkResult) -> tuple[int, str, int, str]:
         where = locations.get(result.url) or [Location("", 0)]
-        return (STATUSES.index(result.status), where[0].file, where[0].line, result.url)
+        return (SEVERITY.index(result.status), where[0].file, where[0].line, result.url)
 
     return sorted(results.values(), key=key)
 
@@ -629,9 +652,11 @@ def write_reports(
     json_path: Path,
     elapsed: float,
 ) -> None:
-    generated_at = _now().isoformat(timespec="seconds")
-    markdown = render_markdown(results, locations, generated_at=generated_at, elapsed=elapsed)
-    data = report_json(results, locations, generated_at=generated_at, elapsed=elapsed)
+    now = _now()
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S UTC")
+    markdown = render_markdown(results, locations, generated_at=stamp, elapsed=elapsed)
+    stamp = now.isoformat(timespec="seconds")
+    data = report_json(results, locations, generated_at=stamp, elapsed=elapsed)
     for path, text in (
         (md_path, markdown),
         (json_path, json.dumps(data, ensure_ascii=False, indent=2) + "\n"),

@@ -106,6 +106,10 @@ def stage_page(path: Path, stage: Stage) -> str:
     return f"paths/{path.id}/{stage.id}.md"
 
 
+def print_page(path: Path) -> str:
+    return f"paths/{path.id}/print.md"
+
+
 def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
@@ -201,6 +205,7 @@ def _environment(site: Site) -> Environment:
         LANG_LABELS=LANG_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,
         path_page=path_page,
+        print_page=print_page,
         stage_page=stage_page,
         topic_page=topic_page,
         is_ref=lambda t: isinstance(t, TopicRef),
@@ -270,6 +275,7 @@ def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) ->
         add(path_page(path), path.title, src, "path.md.j2", path=path)
         for stage in path.stages:
             add(stage_page(path, stage), stage.title, src, "stage.md.j2", path=path, stage=stage)
+        add(print_page(path), f"{path.title}（打印版）", src, "print.md.j2", path=path)
     add("topics/index.md", "专题", None, "topics_index.md.j2")
     for topic in site.shared.values():
         src = site.source_of[topic.id]

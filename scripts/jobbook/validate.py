@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
 from .load import Issue, LineDict, LineList, LoadedFile, line_of, load_file, roadmap_files
-from .model import FIELD_NAMES, RoadmapFile
+from .model import FIELD_NAMES, ID_PATTERN, RoadmapFile
 
 
 @dataclass
@@ -159,8 +160,55 @@ def _raw_nodes(rel: str, raw: LineDict) -> Iterator[_Node]:
         yield _Node(rel, "shared", topic)
 
 
-def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue]:
-    """Checks that span nodes and files: ids, references, duplicate URLs, pages."""
+TRAILING = ".,;:!?)]}>'\"，。；：！？）】》、"
+TRACKING = re.compile(
+    r"^(utm_\w+|spm|spm_id_from|vd_source|share_source|share_medium|share_from|fbclid|gclid"
+    r"|mpshare|srcid|sharer_\w+|clicktime|enterid|exportkey|pass_ticket|wx_header)$"
+)
+
+
+def url_hints(url: str) -> list[str]:
+    """Clean-up suggestions for a URL a contributor pasted."""
+    hints = []
+    if url.rstrip(TRAILING) != url:
+        hints.append(f"网址末尾多了标点，应为 {url.rstrip(TRAILING)}")
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tracked = [k for k, _ in query if TRACKING.match(k)]
+    if tracked:
+        clean = urlunsplit(
+            parts._replace(query=urlencode([(k, v) for k, v in query if k not in tracked]))
+        )
+        hints.append(f"网址带有跟踪参数 {'、'.join(tracked)}，请删掉：{clean}")
+    return hints
+
+
+def load_tags(roadmap_dir: Path, root: Path) -> tuple[dict[str, str] | None, list[Issue]]:
+    """The controlled tag vocabulary from roadmap/tags.yml (None when the file is absent)."""
+    path = roadmap_dir / "tags.yml"
+    if not path.is_file():
+        return None, []
+    loaded = load_file(path, root)
+    if loaded.issues:
+        return None, loaded.issues
+    data = loaded.data
+    tags = data.get("tags") if isinstance(data, LineDict) else None
+    if not isinstance(tags, LineDict):
+        return None, [Issue(loaded.rel, 1, "tags.yml 顶层应该是 tags: 映射（标签: 中文名）")]
+    issues = []
+    for key, label in tags.items():
+        line = tags.key_lines.get(key, 1)
+        if not isinstance(key, str) or not re.fullmatch(ID_PATTERN, key):
+            issues.append(Issue(loaded.rel, line, f"标签 {key!r} 只能用小写字母、数字和连字符"))
+        elif not isinstance(label, str) or not label.strip():
+            issues.append(Issue(loaded.rel, line, f"标签 '{key}' 缺少中文名"))
+    return {str(k): str(v) for k, v in tags.items()}, issues
+
+
+def _cross_checks(
+    loaded: list[LoadedFile], docs_dir: Path | None, tags: dict[str, str] | None = None
+) -> list[Issue]:
+    """Checks that span nodes and files: ids, references, duplicate URLs, tags, pages."""
     issues: list[Issue] = []
     nodes = [
         n for lf in loaded if isinstance(lf.data, LineDict) for n in _raw_nodes(lf.rel, lf.data)
@@ -201,11 +249,24 @@ def _cross_checks(loaded: list[LoadedFile], docs_dir: Path | None) -> list[Issue
             continue
         issues += _unique_children(node.rel, node.raw, "self_check")
         for res in _dicts(node.raw, "resources"):
+            if tags is not None:
+                for tag, line in _strings(res, "tags"):
+                    if tag not in tags:
+                        close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+                        hint = f"（你是不是想写 '{close[0]}'？）" if close else ""
+                        issues.append(
+                            Issue(
+                                node.rel,
+                                line,
+                                f"未知标签 '{tag}'{hint}，可用标签见 roadmap/tags.yml",
+                            )
+                        )
             url = _str(res, "url")
             if url is None or not url.lower().startswith(("http://", "https://")):
                 continue
             key = normalize_url(url)
             url_line = _line(res, "url")
+            issues += [Issue(node.rel, url_line, hint) for hint in url_hints(url)]
             if key in urls:
                 o_file, o_line, o_url = urls[key]
                 same = "" if o_url == url else f"（与 {o_url} 实质相同）"
@@ -240,7 +301,12 @@ def _unique_children(rel: str, raw: LineDict, key: str) -> list[Issue]:
     return issues
 
 
-def validate_files(paths: list[Path], root: Path, docs_dir: Path | None = None) -> Roadmap:
+def validate_files(
+    paths: list[Path],
+    root: Path,
+    docs_dir: Path | None = None,
+    tags: dict[str, str] | None = None,
+) -> Roadmap:
     """Load and validate files; all problems are collected, none raised."""
     roadmap = Roadmap()
     parsed: list[LoadedFile] = []
@@ -264,14 +330,16 @@ def validate_files(paths: list[Path], root: Path, docs_dir: Path | None = None) 
             roadmap.issues.extend(_model_issues(loaded, exc))
             continue
         roadmap.files.append(SourceFile(loaded.rel, loaded.data, model))
-    roadmap.issues.extend(_cross_checks(parsed, docs_dir))
+    roadmap.issues.extend(_cross_checks(parsed, docs_dir, tags))
     roadmap.issues.sort(key=lambda i: (i.file, i.line))
     return roadmap
 
 
 def validate_dir(roadmap_dir: Path, root: Path, docs_dir: Path | None = None) -> Roadmap:
     files = roadmap_files(roadmap_dir)
-    roadmap = validate_files(files, root, docs_dir)
+    tags, tag_issues = load_tags(roadmap_dir, root)
+    roadmap = validate_files(files, root, docs_dir, tags)
+    roadmap.issues[:0] = tag_issues
     if not files:
         rel = roadmap_dir.as_posix()
         roadmap.issues.append(Issue(rel, 1, "目录中没有 .yml 文件"))

@@ -181,7 +181,9 @@
   function onClick(event) {
     var button = event.target.closest && event.target.closest("button");
     if (!button) return;
-    if (button.hasAttribute("data-jobbook-export")) {
+    if (button.hasAttribute("data-jobbook-print")) {
+      window.print();
+    } else if (button.hasAttribute("data-jobbook-export")) {
       exportProgress();
     } else if (button.hasAttribute("data-jobbook-reset")) {
       if (window.confirm("确定清空全部学习进度吗？建议先导出备份。")) {
