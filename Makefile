@@ -43,7 +43,10 @@ format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install browser lint ## Everything CI runs: lint, unit, golden, end-to-end and browser tests
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+
+test: install browser node_modules/.package-lock.json lint ## Everything CI runs: lint, unit, golden, end-to-end and browser tests
 	$(BIN)/python -m pytest
 
 site: install ## Strict offline build into site/ and dist/ml-jobbook-offline.zip

@@ -112,3 +112,72 @@ def built_site() -> BuiltSite:
         for name in files:
             Path(folder, name).chmod(0o644)
     return built
+
+
+# ---- browser fixtures (Playwright driving Debian chromium) ----
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium not installed: run `make browser`")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page whose every non-file:// request is blocked and recorded."""
+
+    def __init__(self, browser, width: int = 1280, scheme: str = "light") -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-CN"
+        )
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, site: Path, rel: str):
+        self.page.goto((site / rel).as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def offline(browser):
+    pages: list[OfflinePage] = []
+
+    def make(**kwargs) -> OfflinePage:
+        pages.append(OfflinePage(browser, **kwargs))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.close()

@@ -72,3 +72,10 @@ def test_yaml_error_is_a_clean_mkdocs_error(fixture_site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "roadmap/demo.yml:24: 未知字段 'titel'（你是不是想写 'title'？）" in result.stderr
+
+
+def test_math_page_links_back_to_the_topics_that_cite_it(fixture_site):
+    assert mkdocs_build(fixture_site).returncode == 0
+    kkt = (fixture_site / "site/math/kkt.html").read_text(encoding="utf-8")
+    assert 'id="in-roadmap"' in kkt
+    assert 'href="../paths/demo/demo-basics.html#demo-linear-algebra"' in kkt

@@ -46,3 +46,10 @@ def test_cjk_soft_breaks_are_joined_outside_code():
         join_cjk_lines(text)
         == "第一行第二行，继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
     )
+
+
+def test_search_dialog_gets_an_accessible_name():
+    from jobbook.a11y import label_search_dialog
+
+    html = '<div class="md-search" data-md-component="search" role="dialog"><label>'
+    assert 'role="dialog" aria-label="站内搜索">' in label_search_dialog(html)

@@ -16,13 +16,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
-from jobbook.render import Page, doc_titles, nav_for, render_pages
+from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
 from jobbook.validate import validate_dir
 
 _pages: list[Page] = []
 _sources: dict[str, str] = {}
+_backlinks: dict[str, list[tuple[str, str]]] = {}
 
 
 def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
@@ -48,6 +50,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
     pages = render_pages(roadmap, doc_titles(docs_dir))
     _pages[:] = pages
+    _backlinks.clear()
+    _backlinks.update(backlinks(roadmap))
     _sources.clear()
     _sources.update({p.path: p.source for p in pages if p.source})
     if config.nav:
@@ -74,10 +78,14 @@ def on_page_context(
 
 
 def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    links = _backlinks.get(page.file.src_uri)
+    if links:
+        markdown += backlinks_markdown(page.file.src_uri, links)
     return join_cjk_lines(markdown)
 
 
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
     if page.file.src_uri.endswith(".ipynb"):
-        return fix_doc_links(strip_cdn_scripts(output))
-    return output
+        output = strip_cdn_scripts(output)
+    # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
+    return label_search_dialog(fix_doc_links(output))

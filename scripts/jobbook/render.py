@@ -54,9 +54,12 @@ def md_text(value: object) -> Markup:
     return Markup("".join(out))
 
 
+_URL_SAFE = "/:?#=&%~+,;@!$*-._"
+
+
 def md_url(value: str) -> Markup:
     """Percent-encode characters that could break out of a Markdown link target."""
-    return Markup(quote(value, safe="/:?#=&%~+,;@!$*-._"))
+    return Markup(quote(value, safe=_URL_SAFE))
 
 
 def attr(value: object) -> Markup:
@@ -164,6 +167,20 @@ def path_topics(site: Site, path: Path) -> dict[str, list[str]]:
     return {t.id: topic_items(t) for stage in path.stages for t in site.topics_of(stage)}
 
 
+def graph_for(site: Site, path: Path, page: str) -> Markup:
+    from .graph import path_graph
+
+    topics = {t.id: t for s in path.stages for t in site.topics_of(s)}
+    return path_graph(
+        path,
+        site.shared,
+        page,
+        stage_href={s.id: stage_page(path, s) for s in path.stages},
+        topic_href={tid: site.pages_of[tid] for tid in topics},
+        items_of={tid: topic_items(t) for tid, t in topics.items()},
+    )
+
+
 def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Resource]]]:
     groups: dict[str, list[Resource]] = {}
     for res in resources:
@@ -172,10 +189,11 @@ def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Reso
     return [(TYPE_LABELS[t], groups[t]) for t in sorted(groups, key=order.index)]
 
 
-def _environment(site: Site) -> Environment:
+def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
+        extensions=["jinja2.ext.do"],
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -213,28 +231,59 @@ def _environment(site: Site) -> Environment:
         stage_items=lambda stage: stage_items(site, stage),
         path_items=lambda path: path_items(site, path),
         path_topics=lambda path: path_topics(site, path),
+        graph=lambda path, page: graph_for(site, path, page),
+        checklist=lambda path: checklist_lines(site, path),
+        tag_labels=roadmap_tags or {},
         is_milestone=lambda m: isinstance(m, Milestone),
     )
     return env
 
 
 def _resource_rows(site: Site) -> list[dict[str, object]]:
-    """Every resource with the page (and anchor) of the topic that lists it."""
+    """Every resource with its topic, the page (and anchor) of that topic and its paths."""
     rows: list[dict[str, object]] = []
-    seen_topics: set[str] = set()
     for path in site.paths:
         for stage in path.stages:
             for entry in stage.topics:
-                if isinstance(entry, TopicRef):
-                    continue
-                seen_topics.add(entry.id)
-                for res in entry.resources:
-                    rows.append({"res": res, "topic": entry, "path": path})
+                if isinstance(entry, Topic):
+                    rows += [{"res": r, "topic": entry, "paths": [path]} for r in entry.resources]
     for topic in site.shared.values():
-        for res in topic.resources:
-            rows.append({"res": res, "topic": topic, "path": None})
+        paths = list({o.path.id: o.path for o in site.occurrences.get(topic.id, [])}.values())
+        rows += [{"res": r, "topic": topic, "paths": paths} for r in topic.resources]
     rows.sort(key=lambda r: (r["res"].title.lower(), r["res"].url))  # type: ignore[attr-defined]
     return rows
+
+
+def _md_plain(text: str) -> str:
+    """Escape text for a downloadable Markdown file (readable, backslash escapes)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(text.split()))
+
+
+def checklist_lines(site: Site, path: Path) -> list[dict[str, str]]:
+    """A path as Markdown lines; checkbox lines carry the progress id (ticked in the browser)."""
+    lines: list[dict[str, str]] = [{"t": f"# {_md_plain(path.title)}"}, {"t": ""}]
+
+    def items(owner: str, entries: Iterable[object]) -> None:
+        for item in entries:
+            label = getattr(item, "text", None) or getattr(item, "title", "")
+            target = getattr(item, "target", None)
+            text = _md_plain(label) + (f"（目标：{_md_plain(target)}）" if target else "")
+            lines.append({"t": text, "id": f"{owner}.{item.id}"})  # type: ignore[attr-defined]
+
+    for stage in path.stages:
+        heading = stage.title + (f"（{stage.duration}）" if stage.duration else "")
+        lines += [{"t": f"## {_md_plain(heading)}"}, {"t": ""}]
+        for topic in site.topics_of(stage):
+            lines += [{"t": f"### {_md_plain(topic.title)}"}, {"t": ""}]
+            items(topic.id, [*topic.self_check, *topic.milestones])
+            for res in topic.resources:
+                lines.append({"t": f"- [{_md_plain(res.title)}]({quote(res.url, safe=_URL_SAFE)})"})
+            lines.append({"t": ""})
+        if stage.milestones:
+            lines += [{"t": "### 阶段里程碑"}, {"t": ""}]
+            items(stage.id, stage.milestones)
+            lines.append({"t": ""})
+    return lines
 
 
 def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
@@ -261,7 +310,7 @@ def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
 def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) -> list[Page]:
     """All generated pages, in a stable order."""
     site = build_site(roadmap)
-    env = _environment(site)
+    env = _environment(site, roadmap.tags)
     env.globals["page_titles"] = page_titles or {}
     pages: list[Page] = []
 
@@ -283,6 +332,29 @@ def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) ->
     add("resources.md", "资源索引", None, "resources.md.j2", rows=_resource_rows(site))
     add("progress.md", "我的进度", None, "progress.md.j2")
     return pages
+
+
+def backlinks(roadmap: Roadmap) -> dict[str, list[tuple[str, str]]]:
+    """Hand-written page → (topic title, page#anchor of the topic) for every topic citing it."""
+    site = build_site(roadmap)
+    topics = list(site.shared.values())
+    topics += [t for p in site.paths for s in p.stages for t in s.topics if isinstance(t, Topic)]
+    links: dict[str, list[tuple[str, str]]] = {}
+    for topic in topics:
+        target = site.pages_of[topic.id]
+        for page in topic.pages:
+            links.setdefault(page, []).append((topic.title, target))
+    return links
+
+
+def backlinks_markdown(page: str, links: list[tuple[str, str]]) -> str:
+    """A "在路线图中" section for a hand-written page, linking back to its topics."""
+    items = []
+    for title, target in links:
+        file, _, anchor = target.partition("#")
+        href = posixpath.relpath(file, posixpath.dirname(page)) + (f"#{anchor}" if anchor else "")
+        items.append(f"- [{md_text(title)}]({href})")
+    return "\n\n## 在路线图中 { #in-roadmap }\n\n本页被以下专题引用：\n\n" + "\n".join(items) + "\n"
 
 
 def nav_for(pages: list[Page], roadmap: Roadmap) -> dict[str, list[object]]:

@@ -29,6 +29,7 @@ class SourceFile:
 class Roadmap:
     files: list[SourceFile] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)  # controlled vocabulary: id → label
 
     @property
     def ok(self) -> bool:
@@ -340,6 +341,7 @@ def validate_dir(roadmap_dir: Path, root: Path, docs_dir: Path | None = None) ->
     tags, tag_issues = load_tags(roadmap_dir, root)
     roadmap = validate_files(files, root, docs_dir, tags)
     roadmap.issues[:0] = tag_issues
+    roadmap.tags = tags or {}
     if not files:
         rel = roadmap_dir.as_posix()
         roadmap.issues.append(Issue(rel, 1, "目录中没有 .yml 文件"))
