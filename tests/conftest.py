@@ -15,6 +15,23 @@ FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 HOOK = ROOT / "scripts" / "jobbook" / "mkdocs_hook.py"
 
 
+def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
+    """Run ``python -m module args`` like a user would, with the package importable."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @pytest.fixture
 def fixture_site(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/site with the hook path filled in."""
@@ -148,6 +165,7 @@ class OfflinePage:
         )
         self.blocked: list[str] = []
         self.errors: list[str] = []
+        self.allowed: tuple[str, ...] = ("file://", "data:", "blob:", "about:")
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -155,7 +173,7 @@ class OfflinePage:
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(("file://", "data:", "blob:", "about:")):
+        if url.startswith(self.allowed):
             route.continue_()
         else:
             self.blocked.append(url)

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import FIXTURE_SITE, ROOT
+from .conftest import FIXTURE_SITE, ROOT, run_module
 
 
 def jobbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
-    return subprocess.run(
-        [sys.executable, "-m", "jobbook", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_module("jobbook", *args, cwd=cwd, timeout=120)
 
 
 def test_check_ok_exits_zero(fixture_site):

@@ -53,17 +53,7 @@ def _goto(view, built_site, http_root, rel, scheme):
 
 
 def _allow_localhost(view):
-    view.context.unroute("**/*")
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file://", "data:", "blob:", "http://127.0.0.1:")):
-            r.continue_()
-        else:
-            view.blocked.append(url)
-            r.abort()
-
-    view.context.route("**/*", route)
+    view.allowed += ("http://127.0.0.1:",)
 
 
 @pytest.mark.parametrize("scheme", ["file", "http"])
