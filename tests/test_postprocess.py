@@ -53,3 +53,16 @@ def test_search_dialog_gets_an_accessible_name():
 
     html = '<div class="md-search" data-md-component="search" role="dialog"><label>'
     assert 'role="dialog" aria-label="站内搜索">' in label_search_dialog(html)
+
+
+def test_search_segmentation_is_memoised_and_unchanged():
+    from material.plugins.search.plugin import SearchIndex
+
+    from jobbook.speedups import memoise_search_segmentation
+
+    index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
+    before = index._segment_chinese("互补松弛条件 KKT")
+    assert memoise_search_segmentation() is True
+    assert memoise_search_segmentation() is True  # idempotent
+    assert index._segment_chinese("互补松弛条件 KKT") == before
+    assert "\u200b" in before

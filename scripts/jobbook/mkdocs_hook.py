@@ -20,6 +20,7 @@ from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
+from jobbook.speedups import memoise_search_segmentation
 from jobbook.validate import validate_dir
 
 _pages: list[Page] = []
@@ -42,6 +43,7 @@ def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     patch_mkdocs_jupyter()
+    memoise_search_segmentation()
     root = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     roadmap = validate_dir(root / "roadmap", root, docs_dir)
