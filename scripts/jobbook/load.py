@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
@@ -27,7 +29,13 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """One printable line: control characters, line separators and lone surrogates escaped."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class LineDict(dict):
@@ -145,7 +153,12 @@ def load_file(path: Path, root: Path) -> LoadedFile:
         line = raw[: exc.start].count(b"\n") + 1
         loaded.issues.append(Issue(rel, line, "文件不是有效的 UTF-8 编码"))
         return loaded
-    loader = _LineLoader(text, rel)
+    try:
+        loader = _LineLoader(text, rel)
+    except yaml.reader.ReaderError as exc:  # the reader rejects control characters up front
+        line = text[: exc.position].count("\n") + 1
+        loaded.issues.append(Issue(rel, line, f"文件含有不允许的控制字符 U+{exc.character:04X}"))
+        return loaded
     try:
         data = loader.get_single_data()
     except _Refused as exc:

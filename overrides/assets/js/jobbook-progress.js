@@ -7,6 +7,7 @@
   var VERSION = 1;
   var MAX_IMPORT_BYTES = 1024 * 1024;
   var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?$/;
+  var FIELDS = ["version", "items", "topics"];
   var STATES = { skipped: true };
   var STATE_LABELS = { todo: "未开始", doing: "进行中", done: "已完成", skipped: "已跳过" };
 
@@ -28,6 +29,11 @@
     if (raw.version !== VERSION) {
       throw new Error("不认识的进度文件版本：" + String(raw.version).slice(0, 20));
     }
+    // Any other JSON that happens to say "version": 1 must not wipe the progress.
+    Object.keys(raw).forEach(function (key) {
+      if (FIELDS.indexOf(key) === -1) throw new Error("无法识别的字段：" + key.slice(0, 40));
+    });
+    if (raw.items === undefined) throw new Error("缺少 items 字段");
     var out = empty();
     copy(raw.items, out.items, function (v) { return v === true; }, "items");
     copy(raw.topics, out.topics, function (v) { return STATES[v] === true; }, "topics");
@@ -41,7 +47,7 @@
     }
     Object.keys(source).forEach(function (key) {
       if (!ID.test(key)) throw new Error(name + " 中有无效的键：" + key.slice(0, 40));
-      if (!valid(source[key])) throw new Error(name + " 中 " + key + " 的值无效");
+      if (!valid(source[key])) throw new Error(name + " 中 " + key.slice(0, 40) + " 的值无效");
       target[key] = source[key];
     });
   }
