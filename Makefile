@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install lock browser serve check test lint format site vendor clean
+.PHONY: help install lock browser serve check test lint format site bench vendor clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,9 @@ test: install browser node_modules/.package-lock.json lint ## Everything CI runs
 site: install ## Strict offline build into site/ and dist/ml-jobbook-offline.zip
 	$(BIN)/mkdocs build --strict
 	$(BIN)/jobbook package --site site --out dist/ml-jobbook-offline.zip
+
+bench: install ## Benchmark build time, memory and size at 1x and 10x the roadmap (FULL=1 adds 100x)
+	$(BIN)/jobbook bench $(if $(FULL),--full,)
 
 vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker) from npm, checksum-verified
 	$(BIN)/python scripts/vendor_assets.py

@@ -111,10 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--site", default="site", help="构建输出目录（默认 site）")
     package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
     package.set_defaults(func=_cmd_package)
-    from . import add, links
+    from . import add, bench, links
 
     add.add_parser(sub)
     links.add_parser(sub)
+    bench.add_parser(sub)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
     schema.add_argument(
         "--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）"
