@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def built_site() -> BuiltSite:
+def built_site() -> Iterator[BuiltSite]:
     import os
     import subprocess
     import sys
@@ -128,7 +129,8 @@ def built_site() -> BuiltSite:
             Path(folder, name).chmod(0o755)
         for name in files:
             Path(folder, name).chmod(0o644)
-    return built
+    yield built
+    shutil.rmtree(base, ignore_errors=True)
 
 
 # ---- browser fixtures (Playwright driving Debian chromium) ----

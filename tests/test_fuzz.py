@@ -93,22 +93,13 @@ ISSUE = re.compile(r"^roadmap/[^:]+\.yml:\d+: .+$")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # ---------------------------------------------------------------------------
-# Known bugs (see the strict xfail tests at the end of this module). While a bug is
-# open, the fuzz properties tolerate exactly its symptom so that the other properties
-# keep being exercised; once it is fixed, its xfail test passes (strict → error) and
-# the entry must be removed here.
+# Known bugs (see the strict xfail test at the end of this module). While a bug is open,
+# the fuzz properties tolerate exactly its symptom so that the other properties keep
+# being exercised; once it is fixed, its xfail test passes (strict → error) and the
+# entry must be removed here.
 KNOWN_BUGS = {
-    # load.py builds the loader outside its try: PyYAML's Reader rejects unescaped
-    # control characters in __init__ and yaml.reader.ReaderError escapes validate_files.
-    # Issue messages quote raw YAML keys / ids / URLs: a quoted "a\nb" key yields a
-    # two-line issue, a "\udc00" escape a lone surrogate the CLI cannot print.
     # PyYAML counts U+0085, U+2028 and U+2029 as line breaks; git, GitHub and editors
     # do not, so issues after such a character point below the real line.
-    "unicode-line-breaks",
-    # The progress bar's aria-label (stage title + " 进度") is only HTML-escaped, but in
-    # the path page's stage table it sits in a Markdown table cell: "[x](javascript:…)"
-    # in a stage title becomes a link *inside the attribute* and breaks out of it.
-    # Pinned by tests/test_hostile.py::test_bug_stage_title_breaks_out_of_aria_label.
 }
 
 # ---------------------------------------------------------------------------
@@ -559,10 +550,6 @@ def check_issues(roadmap, files: dict[str, bytes]) -> None:
     for issue in roadmap.issues:
         shown = str(issue)
         assert issue.file in files, shown
-        multi_line = len(shown.splitlines()) != 1 or re.search(r"[\ud800-\udfff]", shown)
-        if multi_line and "raw-text-in-messages" in KNOWN_BUGS:
-            shown = shown.encode("utf-8", "backslashreplace").decode()
-            shown = re.sub(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", " ", shown)
         assert ISSUE.fullmatch(shown), shown
         assert len(shown.splitlines()) == 1, shown
         shown.encode("utf-8")  # printable by the CLI
@@ -583,16 +570,7 @@ def validate_bytes(files: dict[str, bytes]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             paths.append(path)
-        try:
-            roadmap = validate_files(paths, root)
-        except yaml.reader.ReaderError:
-            if "reader-error-escapes" not in KNOWN_BUGS:
-                raise
-            text = b"".join(files.values()).decode("utf-8", "replace")
-            assert re.search(
-                r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", text
-            )
-            return None
+        roadmap = validate_files(paths, root)
     check_issues(roadmap, files)
     return roadmap
 
@@ -620,27 +598,13 @@ class _HtmlCheck(HTMLParser):
                 self.bad.append(f"{tag} {name}={value}")
 
 
-def neutralize_progress_labels(content: str) -> str:
-    """The proposed fix of "markdown-in-aria-label": Markdown-active characters of the
-    label as numeric character references (browsers decode them, Markdown ignores them)."""
-
-    def fix(match: re.Match[str]) -> str:
-        label = re.sub(r"[\[\]()\\`*_!<>{}|$~]", lambda c: f"&#{ord(c.group())};", match[2])
-        return match[1] + label + match[3]
-
-    return re.sub(r'(<div class="jb-progress"[^>]*? aria-label=")([^"]*)(")', fix, content)
-
-
 def check_renders(roadmap) -> None:
     """Rendering never raises, and the Markdown turns into HTML without active content."""
     pages = render_pages(roadmap)
     assert pages
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXT_CONFIG)
     for page in pages:
-        content = page.content
-        if "markdown-in-aria-label" in KNOWN_BUGS:
-            content = neutralize_progress_labels(content)
-        html = md.reset().convert(content)
+        html = md.reset().convert(page.content)
         checker = _HtmlCheck()
         checker.feed(html)
         assert not checker.bad, (page.path, checker.bad)
@@ -756,11 +720,7 @@ def test_several_files_together(docs, data):
         for rel, raw in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_bytes(raw)
-        try:
-            roadmap = validate_dir(root / "roadmap", root)
-        except yaml.reader.ReaderError:
-            assert "reader-error-escapes" in KNOWN_BUGS
-            return
+        roadmap = validate_dir(root / "roadmap", root)
     check_issues(roadmap, files)
     if roadmap.ok:
         check_renders(roadmap)
@@ -789,10 +749,6 @@ def test_cli_never_prints_a_traceback(doc, data, github):
             timeout=60,
         )
     stderr = result.stderr.decode("utf-8", "replace")
-    if "Traceback" in stderr and KNOWN_BUGS & {"reader-error-escapes", "raw-text-in-messages"}:
-        known = ("yaml.reader.ReaderError", "UnicodeEncodeError: 'utf-8' codec can't encode")
-        assert any(k in stderr for k in known), stderr
-        return
     assert "Traceback" not in stderr, stderr
     assert result.returncode in (0, 1), stderr
     # one issue per "\n"-terminated line: that is how CI and `grep` read the output
@@ -803,13 +759,13 @@ def test_cli_never_prints_a_traceback(doc, data, github):
             assert re.fullmatch(
                 r"::error file=roadmap/doc\.yml,line=\d+,title=jobbook check::.+", line
             )
-    elif "raw-text-in-messages" not in KNOWN_BUGS:
+    else:
         assert all(ISSUE.fullmatch(line) for line in lines), lines
 
 
 # ---------------------------------------------------------------------------
-# Known bugs, pinned. Each passes once the bug is fixed: then delete the xfail marker
-# and the matching entry of KNOWN_BUGS.
+# Regressions found by this module, and the one known bug still open (strict xfail:
+# once it passes, delete the marker and its entry of KNOWN_BUGS).
 
 
 def _strict_issues(data: bytes) -> list[str]:
@@ -826,7 +782,8 @@ def _strict_issues(data: bytes) -> list[str]:
     return shown
 
 
-def test_bug_control_character_is_an_issue_not_a_crash():
+def test_control_character_is_an_issue_not_a_crash():
+    """PyYAML's reader raised ReaderError from the loader's constructor, outside the try."""
     [issue] = _strict_issues(b"topics:\n  - id: a\n    title: x\x01y\n")
     assert issue.startswith("roadmap/doc.yml:3: ")
 
@@ -841,11 +798,14 @@ def test_bug_control_character_is_an_issue_not_a_crash():
     ],
     ids=["newline-key", "surrogate-key", "newline-ref"],
 )
-def test_bug_issue_messages_are_one_printable_line(data):
+def test_issue_messages_are_one_printable_line(data):
+    """Raw keys / ids quoted in messages gave multi-line issues or a lone surrogate."""
     assert _strict_issues(data)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="unicode-line-breaks")
 def test_bug_line_numbers_match_git_lines():
     data = "topics:\n  - id: a\n    title: t\u2028x\u2028y\n    titel: z\n".encode()
-    assert _strict_issues(data) == ["roadmap/doc.yml:4: 未知字段 'titel'（你是不是想写 'title'？）"]
+    # PyYAML itself splits the plain scalar at U+2028, so this is a syntax error; it must
+    # point at line 3 as git and editors count lines (PyYAML's own count says 5).
+    [issue] = _strict_issues(data)
+    assert issue.startswith("roadmap/doc.yml:3: YAML 语法错误")

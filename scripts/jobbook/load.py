@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,7 @@ class _LineLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str, rel: str) -> None:
         super().__init__(stream)
+        self._newlines = [i for i, ch in enumerate(stream) if ch == "\n"]
         self.rel = rel
         self.found: list[Issue] = []
 
@@ -79,24 +81,30 @@ class _LineLoader(yaml.SafeLoader):
         # Aliases enable "billion laughs" expansions and are never needed in a roadmap.
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(event.start_mark.line + 1, "不支持 YAML 别名（*alias），请直接写出内容")
+            raise _Refused(
+                self.line_at(event.start_mark), "不支持 YAML 别名（*alias），请直接写出内容"
+            )
         depth = getattr(self, "_depth", 0) + 1
         if depth > MAX_DEPTH:
-            raise _Refused(self.peek_event().start_mark.line + 1, "嵌套层级过深")
+            raise _Refused(self.line_at(self.peek_event().start_mark), "嵌套层级过深")
         self._depth = depth
         self._count = getattr(self, "_count", 0) + 1
         if self._count > MAX_NODES:
-            raise _Refused(self.peek_event().start_mark.line + 1, "文件节点过多")
+            raise _Refused(self.line_at(self.peek_event().start_mark), "文件节点过多")
         try:
             return super().compose_node(parent, index)
         finally:
             self._depth = depth - 1
 
+    def line_at(self, mark: Any) -> int:
+        """1-based line as git and editors count it (PyYAML also breaks at U+2028 etc.)."""
+        return bisect.bisect_right(self._newlines, mark.index - 1) + 1
+
     def construct_document(self, node: Node) -> Any:
         return self._build(node)
 
     def _build(self, node: Node) -> Any:
-        line = node.start_mark.line + 1
+        line = self.line_at(node.start_mark)
         if node.tag.startswith("!") or node.tag not in _PLAIN_TAGS:
             raise _Refused(line, f"不支持的 YAML 标签 {node.tag}")
         if isinstance(node, MappingNode):
@@ -104,7 +112,7 @@ class _LineLoader(yaml.SafeLoader):
             result.line = line
             result.key_lines = {}
             for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
+                key_line = self.line_at(key_node.start_mark)
                 if not isinstance(key_node, ScalarNode):
                     self.found.append(Issue(self.rel, key_line, "键必须是普通字符串"))
                     continue
@@ -123,9 +131,13 @@ class _LineLoader(yaml.SafeLoader):
         if isinstance(node, SequenceNode):
             items = LineList(self._build(child) for child in node.value)
             items.line = line
-            items.item_lines = [child.start_mark.line + 1 for child in node.value]
+            items.item_lines = [self.line_at(child.start_mark) for child in node.value]
             return items
         return self.construct_object(node, deep=True)
+
+
+def line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
 
 
 def relative_name(path: Path, root: Path) -> str:
@@ -166,7 +178,7 @@ def load_file(path: Path, root: Path) -> LoadedFile:
         return loaded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = line_at(text, mark.index) if mark else 1
         loaded.issues.append(Issue(rel, line, f"YAML 语法错误：{exc.problem or exc.context}"))
         return loaded
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
