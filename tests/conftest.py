@@ -33,14 +33,18 @@ def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
     )
 
 
-@pytest.fixture
-def fixture_site(tmp_path: Path) -> Path:
-    """A copy of tests/fixtures/site with the hook path filled in."""
-    site = tmp_path / "proj"
+def copy_fixture(base: Path) -> Path:
+    """A copy of tests/fixtures/site under ``base`` with the hook path filled in."""
+    site = base / "proj"
     shutil.copytree(FIXTURE_SITE, site)
     config = site / "mkdocs.yml"
     config.write_text(config.read_text().replace("HOOK_PATH", str(HOOK)))
     return site
+
+
+@pytest.fixture
+def fixture_site(tmp_path: Path) -> Path:
+    return copy_fixture(tmp_path)
 
 
 class RoadmapDir:

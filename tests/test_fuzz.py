@@ -27,7 +27,7 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import jinja2
 import markdown
@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from jobbook import render
+from jobbook.model import ResourceType
 from jobbook.render import render_pages
 from jobbook.validate import validate_dir, validate_files
 
@@ -172,21 +173,7 @@ SHORT = text(300)
 LONG = text(4000)
 WORD = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6)
 BASE_ID = st.lists(WORD, min_size=1, max_size=3).map("-".join)
-RES_TYPES = [
-    "course",
-    "book",
-    "paper",
-    "article",
-    "video",
-    "repo",
-    "tool",
-    "docs",
-    "notebook",
-    "site",
-    "collection",
-    "competition",
-    "dataset",
-]
+RES_TYPES = list(get_args(ResourceType))
 URL_PATH = st.text("abcxyz0123456789-_~%/é中", max_size=12).map(lambda s: s.rstrip("/"))
 PAGE = st.from_regex(r"\A[A-Za-z0-9_./-]{1,20}\.(md|ipynb)\Z")
 

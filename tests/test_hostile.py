@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,7 +19,7 @@ from jobbook.cli import main as jobbook_main
 from jobbook.render import render_pages
 from jobbook.validate import validate_dir
 
-from .conftest import FIXTURE_SITE, HOOK
+from .conftest import copy_fixture
 from .test_build_e2e import mkdocs_build
 from .test_render import EXT_CONFIG, EXTENSIONS
 
@@ -253,15 +252,6 @@ class Corpus:
             "roadmap/demo.yml": {"path": path},
             "roadmap/topics/shared.yml": {"topics": [shared]},
         }
-
-
-def copy_fixture(base: Path) -> Path:
-    """Like the ``fixture_site`` fixture, for a module-scoped build."""
-    site = base / "proj"
-    shutil.copytree(FIXTURE_SITE, site)
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("HOOK_PATH", str(HOOK)))
-    return site
 
 
 class ArticleScan(HTMLParser):

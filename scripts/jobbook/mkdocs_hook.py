@@ -42,7 +42,8 @@ def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    patch_mkdocs_jupyter()
+    if "mkdocs-jupyter" in config.plugins:
+        patch_mkdocs_jupyter()
     memoise_search_segmentation()
     root = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
