@@ -227,3 +227,31 @@ def test_no_serious_accessibility_violations(built_site, offline, rel, scheme):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+@pytest.mark.parametrize("keyboard", [False, True])
+def test_hosted_search_index_loads_only_when_search_is_opened(
+    built_site, http_root, offline, keyboard
+):
+    view = offline()
+    _allow_localhost(view)
+    requested: list[str] = []
+    view.page.on(
+        "request", lambda r: "search_index" in r.url and requested.append(r.url.split("/")[-1])
+    )
+    page = _goto(view, built_site, http_root, STAGE, "http")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert requested == []  # the page is complete without the index
+
+    if keyboard:
+        page.keyboard.press("/")  # Material's shortcut focuses the search field
+    else:
+        page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("松弛", delay=50)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    shown = page.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()
+    assert "互补松弛的解读" in [t.replace("\u200b", "").strip() for t in shown]
+    assert requested == ["search_index.json"]
+    assert view.blocked == [] and view.errors == []

@@ -124,6 +124,20 @@ def test_search_index_is_inlined_for_file_urls_and_segmented(built_site):
     assert "对偶" in words and "约束" in words
 
 
+def test_search_index_is_plain_utf8_without_the_resource_index(built_site):
+    raw = (built_site.site / "search/search_index.json").read_bytes()
+    text = raw.decode("utf-8")
+    docs = text[text.index('"docs":') :]  # the config holds the separator regex with \\u200b
+    # written as UTF-8, not as 6-byte \\uXXXX escapes per CJK character / U+200B
+    assert "\\u200b" not in docs and "\\u5bf9" not in docs
+    assert "对偶" in docs and "\u200b" in docs
+    inlined = (built_site.site / "search/search_index.js").read_text(encoding="utf-8")
+    assert inlined == "var __index = " + text
+    locations = {d["location"].split("#")[0] for d in json.loads(text)["docs"]}
+    # resources already appear on their topic pages; the 300 KB index page is not searched
+    assert "resources.html" not in locations and "math/kkt.html" in locations
+
+
 def test_notebook_pages_have_outputs_and_no_cdn(built_site):
     pages = sorted((built_site.site / "notebooks").glob("*.html"))
     notebooks = [p for p in pages if p.name != "index.html"]

@@ -20,6 +20,7 @@ from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
+from jobbook.searchindex import write_index_utf8
 from jobbook.speedups import memoise_search_segmentation
 from jobbook.validate import validate_dir
 
@@ -92,3 +93,9 @@ def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = strip_cdn_scripts(output)
     # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
     return label_search_dialog(fix_doc_links(output))
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # After the search plugin wrote the index, before the offline plugin (priority -100)
+    # inlines it into search_index.js.
+    write_index_utf8(Path(config.site_dir))
