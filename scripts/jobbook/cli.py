@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -124,9 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Turn SIGTERM into an exception so temporary files are cleaned up on the way out.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("已中断：没有写入半成品，原有文件保持不变", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ def write_tree(out: Path, files: dict[str, str]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        tmp.chmod(_mode_of(out, directory=True))  # mkdtemp creates 0700
         for rel, text in sorted(files.items()):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,9 +37,21 @@ def write_file(path: Path, text: str) -> None:
     """Replace one file atomically (temp file in the same folder, then rename)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # mkstemp creates 0600; keep the mode of the file being replaced (or the umask default)
+        os.fchmod(fd, _mode_of(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path, directory: bool = False) -> int:
+    """Mode of the file being replaced, or what a plain open()/mkdir() would give."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return (0o777 if directory else 0o666) & ~umask
