@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jobbook.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
 
 PAGE = """<head><!-- Load mathjax -->
@@ -66,3 +68,24 @@ def test_search_segmentation_is_memoised_and_unchanged():
     assert memoise_search_segmentation() is True  # idempotent
     assert index._segment_chinese("互补松弛条件 KKT") == before
     assert "\u200b" in before
+
+
+def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
+    """Whether the kernel flushed once or twice must not change the page."""
+    nbformat = pytest.importorskip("nbformat")
+    from mkdocs_jupyter import nbconvert2
+
+    from jobbook.notebooks import patch_mkdocs_jupyter
+
+    patch_mkdocs_jupyter()
+
+    def page(chunks: list[str]) -> str:
+        cell = nbformat.v4.new_code_cell("print('a'); print('b')", id="cell-1")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in chunks]
+        path = tmp_path / f"nb{len(chunks)}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        return nbconvert2.nb2html(str(path), execute=False)
+
+    one, two = page(["a\nb\n"]), page(["a\n", "b\n"])
+    assert one == two
+    assert one.count('class="jp-RenderedText jp-OutputArea-output"') == 1

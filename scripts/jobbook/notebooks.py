@@ -5,6 +5,8 @@
   Unicode slugify that the Markdown pages use.
 - CDN scripts: the notebook template loads MathJax and Mermaid from CDNs; both
   blocks are removed (formulas are rendered by the vendored KaTeX instead).
+- Reproducible output: a cell's stdout arrives as one or several stream outputs
+  depending on when the kernel flushed; they are merged after execution.
 """
 
 from __future__ import annotations
@@ -54,9 +56,18 @@ def patch_mkdocs_jupyter() -> None:
     try:
         import markdown
         from markdown.extensions.toc import TocExtension
-        from mkdocs_jupyter import convert, plugin
+        from mkdocs_jupyter import convert, nbconvert2, plugin
+        from mkdocs_jupyter.preprocessors import SubCell
+        from nbconvert.preprocessors import CoalesceStreamsPreprocessor
     except ImportError:  # mkdocs-jupyter not installed: nothing to patch
         return
+
+    class CoalescedSubCell(SubCell):  # type: ignore[misc]
+        """mkdocs-jupyter's cell slicer, which runs after execution, also merges streams."""
+
+        def preprocess(self, nb: Any, resources: Any) -> Any:
+            nb, resources = super().preprocess(nb, resources)
+            return CoalesceStreamsPreprocessor().preprocess(nb, resources)
 
     def get_markdown_toc(markdown_source: str, toc_depth: int) -> Any:
         md = markdown.Markdown(extensions=[TocExtension(toc_depth=toc_depth, slugify=heading_slug)])
@@ -81,4 +92,5 @@ def patch_mkdocs_jupyter() -> None:
         return ElementTree.tostring(heading).decode("utf-8", "replace")
 
     convert.add_anchor_lower_id = add_anchor
+    nbconvert2.SubCell = CoalescedSubCell
     plugin._get_markdown_toc = get_markdown_toc
