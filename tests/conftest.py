@@ -165,9 +165,15 @@ def browser():
 class OfflinePage:
     """A page whose every non-file:// request is blocked and recorded."""
 
-    def __init__(self, browser, width: int = 1280, scheme: str = "light") -> None:
+    def __init__(
+        self, browser, width: int = 1280, scheme: str = "light", bypass_csp: bool = False
+    ) -> None:
+        # bypass_csp: only for test tooling injected into the page (axe-core)
         self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-CN"
+            viewport={"width": width, "height": 900},
+            color_scheme=scheme,
+            locale="zh-CN",
+            bypass_csp=bypass_csp,
         )
         self.blocked: list[str] = []
         self.errors: list[str] = []
@@ -192,6 +198,26 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+
+@pytest.fixture(scope="module")
+def http_root(built_site):
+    """The same build served over http://127.0.0.1 (the hosted case)."""
+
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_site.unzipped))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
 
 
 @pytest.fixture

@@ -209,8 +209,9 @@ class _Anchors(HTMLParser):
         for key in ("id", "name"):
             if a.get(key):
                 self.ids.add(a[key])
-        if tag == "a" and a.get("href"):
-            self.hrefs.append(a["href"])
+        href = a.get("href") or a.get("xlink:href")  # SVG graph links use xlink:href
+        if tag == "a" and href:
+            self.hrefs.append(href)
 
 
 def test_every_internal_link_and_anchor_exists_including_print_pages(built_site):

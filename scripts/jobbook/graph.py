@@ -82,7 +82,11 @@ def path_graph(
     topic_href: dict[str, str],
     items_of: dict[str, list[str]],
 ) -> Markup:
-    """Inline SVG for ``path``; hrefs are relative to ``page`` (.md, rewritten at build)."""
+    """Inline SVG for ``path``; hrefs are relative to ``page`` (.md, rewritten at build).
+
+    Links use ``xlink:href``: Material's instant navigation re-assigns ``el.href`` on
+    every ``[href]`` element, which throws for SVG links and stops navigation.
+    """
     inner_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     col_w = (inner_w - 2 * PAD - GAP) / 2
     parts: list[str] = []
@@ -123,7 +127,7 @@ def path_graph(
             )
         stage_items = " ".join(k for t in topics for k in items_of.get(t.id, []))
         parts.append(
-            f'<a href="{escape(rel(stage_href[stage.id]))}" class="jb-graph-stage">'
+            f'<a xlink:href="{escape(rel(stage_href[stage.id]))}" class="jb-graph-stage">'
             f'<g data-jobbook-graph-node="{escape(stage.id)}" data-jobbook-items="{escape(stage_items)}" '
             f'data-state="todo"><title>{escape(f"阶段 {n}：{stage.title}")}</title>'
             f'<rect x="{x0}" y="{y:.1f}" width="{inner_w}" height="{stage_h:.1f}" rx="8"/>'
@@ -144,7 +148,7 @@ def path_graph(
                     by = ty + PAD - 2 + len(lines) * TOPIC_FONT * LINE
                     text += _text(extra, tx + PAD, by, SMALL_FONT, "jb-graph-branch-label")
                 parts.append(
-                    f'<a href="{escape(rel(topic_href[topic.id]))}" class="jb-graph-topic{branch}">'
+                    f'<a xlink:href="{escape(rel(topic_href[topic.id]))}" class="jb-graph-topic{branch}">'
                     f'<g data-jobbook-graph-node="{escape(topic.id)}" data-jobbook-items="{escape(keys)}" '
                     f'data-state="todo"><title>{escape(topic.title)}</title>'
                     f'<rect x="{tx:.1f}" y="{ty:.1f}" width="{col_w:.1f}" height="{row_h:.1f}" rx="6"/>'

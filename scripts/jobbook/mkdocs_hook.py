@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
+from jobbook.csp import apply_to_site as apply_csp
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
 from jobbook.searchindex import write_index_utf8
@@ -27,6 +28,7 @@ from jobbook.validate import validate_dir
 _pages: list[Page] = []
 _sources: dict[str, str] = {}
 _backlinks: dict[str, list[tuple[str, str]]] = {}
+_command = ["build"]
 
 
 def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
@@ -95,7 +97,16 @@ def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
     return label_search_dialog(fix_doc_links(output))
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    _command[0] = command
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
     # After the search plugin wrote the index, before the offline plugin (priority -100)
     # inlines it into search_index.js.
-    write_index_utf8(Path(config.site_dir))
+    write_index_utf8(site_dir)
+    # `mkdocs serve` injects an inline live-reload script, which the policy would block.
+    if _command[0] != "serve":
+        shim = next((p for p in config.extra.get("polyfills", []) if "iframe-worker" in p), None)
+        apply_csp(site_dir, site_dir / shim if shim else None)
