@@ -70,6 +70,36 @@ def test_search_segmentation_is_memoised_and_unchanged():
     assert "\u200b" in before
 
 
+def test_search_entries_are_replayed_only_for_unchanged_pages():
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    from jobbook.speedups import memoise_search_entries
+
+    def page(content: str, title: str = "页面") -> SimpleNamespace:
+        toc = [SimpleNamespace(id="a", url="#a", children=[])]
+        return SimpleNamespace(url="p.html", title=title, meta={}, content=content, toc=toc)
+
+    def entries(p: SimpleNamespace) -> list[dict]:
+        index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
+        index.add_entry_from_context(p)
+        return index.entries
+
+    html = '<h1 id="a">互补松弛</h1><p>对偶问题</p>'
+    plain = entries(page(html))
+    assert memoise_search_entries() is True
+    assert memoise_search_entries() is True  # idempotent
+    first, replay = entries(page(html)), entries(page(html))
+    assert first == replay == plain
+    replay[0]["title"] = "changed"  # callers may mutate entries: the cache keeps its own copy
+    assert entries(page(html)) == plain
+    edited = entries(page(html.replace("对偶问题", "原始问题")))
+    assert edited != plain and "原始" in edited[0]["text"]
+    untitled = entries(page('<p id="b">无标题</p>', title="别的标题"))
+    assert untitled[0]["title"].replace("\u200b", "") == "别的标题"
+
+
 def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
     """Whether the kernel flushed once or twice must not change the page."""
     nbformat = pytest.importorskip("nbformat")
@@ -89,3 +119,21 @@ def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
     one, two = page(["a\nb\n"]), page(["a\n", "b\n"])
     assert one == two
     assert one.count('class="jp-RenderedText jp-OutputArea-output"') == 1
+
+
+def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
+    from jinja2 import Environment, FileSystemLoader
+
+    from jobbook.speedups import MemoryBytecodeCache
+
+    cache = MemoryBytecodeCache()
+    (tmp_path / "t.j2").write_text("旧 {{ x }}", encoding="utf-8")
+
+    def render() -> str:  # a new environment per build, as MkDocs does
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+        return env.get_template("t.j2").render(x=1)
+
+    assert render() == "旧 1" and len(cache._store) == 1
+    assert render() == "旧 1" and len(cache._store) == 1
+    (tmp_path / "t.j2").write_text("新 {{ x }}", encoding="utf-8")
+    assert render() == "新 1" and len(cache._store) == 1  # same key, checksum mismatch

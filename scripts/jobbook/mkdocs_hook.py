@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -22,7 +23,7 @@ from jobbook.csp import apply_to_site as apply_csp
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
 from jobbook.searchindex import write_index_utf8
-from jobbook.speedups import memoise_search_segmentation
+from jobbook.speedups import TEMPLATE_CACHE, memoise_search_entries, memoise_search_segmentation
 from jobbook.validate import validate_dir
 
 _pages: list[Page] = []
@@ -48,6 +49,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "mkdocs-jupyter" in config.plugins:
         patch_mkdocs_jupyter()
     memoise_search_segmentation()
+    memoise_search_entries()
     root = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     roadmap = validate_dir(root / "roadmap", root, docs_dir)
@@ -63,6 +65,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if config.nav:
         config.nav = _expand(config.nav, nav_for(pages, roadmap))
     return config
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.bytecode_cache = TEMPLATE_CACHE  # `mkdocs serve`: don't recompile the theme per edit
+    return env
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

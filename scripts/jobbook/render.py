@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .model import Milestone, Path, Resource, Stage, Topic, TopicRef
+from .speedups import TEMPLATE_CACHE
 from .validate import Roadmap
 
 TEMPLATES = FsPath(__file__).parent / "templates"
@@ -198,6 +199,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=TEMPLATE_CACHE,
     )
     env.filters["md"] = md_text
     env.filters["mdurl"] = md_url
