@@ -25,6 +25,7 @@ KEYS = {
     "render_s",
     "build_s",
     "baseline_build_s",
+    "build_warm_s",
     "peak_rss_mb",
     "site_mb",
     "search_index_mb",
@@ -117,5 +118,8 @@ def test_bench_scale_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert run["pages"] == _expected_pages()
     assert 0 < run["render_s"] < run["build_s"]
     assert run["baseline_build_s"] > 0 and run["peak_rss_mb"] > 0
+    assert run["build_warm_s"] > 0
+    kept = tmp_path / "scale-1" / "hook" / ".cache" / "jobbook" / "search-segments.json"
+    assert kept.is_file()  # the warm build reused what the cold builds segmented
     assert run["site_mb"] > run["search_index_mb"] > 0
     assert any(line.startswith("| 规模") for line in out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from jobbook.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
@@ -137,3 +139,28 @@ def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
     assert render() == "旧 1" and len(cache._store) == 1
     (tmp_path / "t.j2").write_text("新 {{ x }}", encoding="utf-8")
     assert render() == "新 1" and len(cache._store) == 1  # same key, checksum mismatch
+
+
+def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path, monkeypatch):
+    from jobbook import speedups
+
+    monkeypatch.setattr(speedups, "_SEGMENTS", speedups.OrderedDict())
+    monkeypatch.setattr(speedups, "_USED", set())
+    cache = tmp_path / "segments.json"
+    speedups._SEGMENTS.update({"对偶问题": "对偶\u200b问题", "unused": "unused"})
+    speedups._USED.add("对偶问题")
+    assert speedups.save_segments(cache) == 1  # only what this build used is kept
+
+    speedups._SEGMENTS.clear()
+    assert speedups.load_segments(cache) == 1
+    assert speedups._SEGMENTS == {"对偶问题": "对偶\u200b问题"}
+
+    speedups._SEGMENTS.clear()
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    cache.write_text(json.dumps({**data, "fingerprint": "jieba==0"}), encoding="utf-8")
+    assert speedups.load_segments(cache) == 0  # other jieba/Material version: ignored
+    for broken in ["{", "[]", '{"fingerprint": 1}']:
+        cache.write_text(broken, encoding="utf-8")
+        assert speedups.load_segments(cache) == 0
+    assert speedups.load_segments(tmp_path / "missing.json") == 0
+    assert not speedups._SEGMENTS

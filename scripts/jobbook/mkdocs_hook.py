@@ -23,13 +23,20 @@ from jobbook.csp import apply_to_site as apply_csp
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
 from jobbook.searchindex import write_index_utf8
-from jobbook.speedups import TEMPLATE_CACHE, memoise_search_entries, memoise_search_segmentation
+from jobbook.speedups import (
+    TEMPLATE_CACHE,
+    load_segments,
+    memoise_search_entries,
+    memoise_search_segmentation,
+    save_segments,
+)
 from jobbook.validate import validate_dir
 
 _pages: list[Page] = []
 _sources: dict[str, str] = {}
 _backlinks: dict[str, list[tuple[str, str]]] = {}
 _command = ["build"]
+_segments_file: list[Path] = [Path(".cache/jobbook/search-segments.json")]
 
 
 def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
@@ -51,6 +58,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     memoise_search_segmentation()
     memoise_search_entries()
     root = Path(config.config_file_path).parent
+    _segments_file[0] = root / ".cache" / "jobbook" / "search-segments.json"
+    load_segments(_segments_file[0])
     docs_dir = Path(config.docs_dir)
     roadmap = validate_dir(root / "roadmap", root, docs_dir)
     if roadmap.issues:
@@ -113,6 +122,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # After the search plugin wrote the index, before the offline plugin (priority -100)
     # inlines it into search_index.js.
     write_index_utf8(site_dir)
+    save_segments(_segments_file[0])
     # `mkdocs serve` injects an inline live-reload script, which the policy would block.
     if _command[0] != "serve":
         shim = next((p for p in config.extra.get("polyfills", []) if "iframe-worker" in p), None)

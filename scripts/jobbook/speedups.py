@@ -2,20 +2,28 @@
 
 Material's search plugin segments every section's Chinese text with jieba on
 every build. Within one process (``mkdocs serve``) most sections are unchanged
-between rebuilds, so the segmentation of a given text is memoised.
+between rebuilds, so the segmentation of a given text is memoised; between
+builds the memo is kept in ``.cache/jobbook/`` (like mkdocs-jupyter's cache), so
+an unchanged site does not even load jieba's dictionary.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from .write import write_file
+
 MAX_ENTRIES = 50_000
 MAX_PAGES = 20_000
+_SEGMENTS: OrderedDict[str, str] = OrderedDict()
+_USED: set[str] = set()
 
 
 def memoise_search_segmentation() -> bool:
@@ -27,9 +35,10 @@ def memoise_search_segmentation() -> bool:
     original = getattr(SearchIndex, "_segment_chinese", None)
     if original is None or getattr(original, "_jobbook_memoised", False):
         return original is not None
-    cache: OrderedDict[str, str] = OrderedDict()
+    cache = _SEGMENTS
 
     def segment(self: Any, data: str) -> str:
+        _USED.add(data)
         result = cache.get(data)
         if result is None:
             result = original(self, data)
@@ -43,6 +52,48 @@ def memoise_search_segmentation() -> bool:
     segment._jobbook_memoised = True  # type: ignore[attr-defined]
     SearchIndex._segment_chinese = segment  # type: ignore[method-assign]
     return True
+
+
+def _fingerprint() -> str:
+    """Segmentations are only valid for the same jieba and Material versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("jieba", "mkdocs-material"):
+        try:
+            parts.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}==?")
+    return " ".join(parts)
+
+
+def load_segments(path: Path) -> int:
+    """Fill the segmentation memo from ``path``; a missing or stale file is ignored."""
+    _USED.clear()
+    if _SEGMENTS:
+        return 0  # already warm in this process (mkdocs serve)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint():
+        return 0
+    segments = data.get("segments")
+    if not isinstance(segments, dict):
+        return 0
+    _SEGMENTS.update((k, v) for k, v in segments.items() if isinstance(v, str))
+    return len(_SEGMENTS)
+
+
+def save_segments(path: Path) -> int:
+    """Keep the segmentations this build used (others are dropped), atomically."""
+    used = {text: _SEGMENTS[text] for text in sorted(_USED) if text in _SEGMENTS}
+    if not used:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"fingerprint": _fingerprint(), "segments": used}
+    write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    return len(used)
 
 
 class MemoryBytecodeCache(BytecodeCache):
