@@ -21,6 +21,8 @@ from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
 from jobbook.csp import apply_to_site as apply_csp
 from jobbook.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
+from jobbook.printpage import MissingPage
+from jobbook.printpage import assemble as assemble_print_page
 from jobbook.render import Page, backlinks, backlinks_markdown, doc_titles, nav_for, render_pages
 from jobbook.searchindex import write_index_utf8
 from jobbook.speedups import (
@@ -36,6 +38,8 @@ _pages: list[Page] = []
 _sources: dict[str, str] = {}
 _backlinks: dict[str, list[tuple[str, str]]] = {}
 _command = ["build"]
+_assembled: set[str] = set()
+_files: list[Files | None] = [None]
 _segments_file: list[Path] = [Path(".cache/jobbook/search-segments.json")]
 
 
@@ -85,7 +89,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in _pages:
         if files.get_file_from_path(page.path) is not None:
             raise PluginError(f"docs/{page.path} 与自动生成的页面重名，请改名")
-        files.append(File.generated(config, page.path, content=page.content))
+        files.append(File.generated(config, page.path, content=page.skeleton or page.content))
+    _assembled.clear()
+    _assembled.update(p.path for p in _pages if p.skeleton)
+    _files[0] = files
     return files
 
 
@@ -106,7 +113,18 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
     return join_cjk_lines(markdown)
 
 
+def _rendered(uri: str) -> str | None:
+    file = _files[0].get_file_from_path(uri) if _files[0] is not None else None
+    return file.page.content if file is not None and file.page is not None else None
+
+
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    if page.file.src_uri in _assembled:
+        # All pages were converted before any is written, so the stages are ready.
+        try:
+            output = assemble_print_page(output, page.file.src_uri, _rendered)
+        except MissingPage as exc:
+            raise PluginError(f"{page.file.src_uri}: 缺少页面内容 {exc}") from exc
     if page.file.src_uri.endswith(".ipynb"):
         output = strip_cdn_scripts(output)
     # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.

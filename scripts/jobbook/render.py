@@ -79,6 +79,9 @@ class Page:
     title: str
     source: str | None  # roadmap file it comes from (for "edit this page")
     content: str
+    # What the MkDocs hook builds instead: print pages are a skeleton there and are
+    # assembled from the already rendered stage/topic pages (see printpage.py).
+    skeleton: str | None = None
 
 
 @dataclass
@@ -317,8 +320,10 @@ def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) ->
     pages: list[Page] = []
 
     def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:
-        content = env.get_template(template).render(page=page, **ctx)
-        pages.append(Page(page, title, source, content))
+        template_ = env.get_template(template)
+        content = template_.render(page=page, skeleton=False, **ctx)
+        skeleton = template_.render(page=page, skeleton=True, **ctx) if ctx.get("print") else None
+        pages.append(Page(page, title, source, content, skeleton))
 
     add("paths/index.md", "学习路线", None, "paths_index.md.j2")
     for path in site.paths:
@@ -326,7 +331,7 @@ def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) ->
         add(path_page(path), path.title, src, "path.md.j2", path=path)
         for stage in path.stages:
             add(stage_page(path, stage), stage.title, src, "stage.md.j2", path=path, stage=stage)
-        add(print_page(path), f"{path.title}（打印版）", src, "print.md.j2", path=path)
+        add(print_page(path), f"{path.title}（打印版）", src, "print.md.j2", path=path, print=True)
     add("topics/index.md", "专题", None, "topics_index.md.j2")
     for topic in site.shared.values():
         src = site.source_of[topic.id]
