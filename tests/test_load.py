@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import pytest
+
+from jobbook import load
 from jobbook.load import LineDict, LineList, line_of, load_file
 
 
@@ -78,3 +82,74 @@ def test_python_tags_are_not_executed(tmp_path):
     assert [str(i) for i in loaded.issues] == [
         "roadmap/x.yml:1: 不支持的 YAML 标签 tag:yaml.org,2002:python/object/apply:os.system"
     ]
+
+
+# ---- libyaml fast path vs the pure-Python loader ----
+
+ROADMAP = Path(__file__).resolve().parents[1] / "roadmap"
+HOSTILE = [
+    "a: 1\na: 2\n",
+    "x: !!python/object/apply:os.system ['true']\n",
+    "x: !custom 1\n",
+    "? [a, b]\n: 1\n",
+    "a: &x [1]\nb: *x\n",
+    "a:\n" + "".join("  " * i + "- \n" for i in range(1, 60)),
+    "a: [1, 2\n",
+    "",
+    "\ufeffa: 1\r\nb: [x, y]\r\n",
+    "a:\n\t- 1\n",
+    "a: 'x\x07y'\n",
+    "t: 对偶\u2028问题\nt: 😀\n",
+    "k: 1\n1: 2\nnull: 3\n",
+    "a: {b: {c: [1, {d: 2}]}}\nb: 2021-01-01\nc: 1e3\n",
+]
+
+
+def _shape(value):
+    """Data plus every line number, recursively."""
+    if isinstance(value, LineDict):
+        items = {k: _shape(v) for k, v in value.items()}
+        return ("map", value.line, dict(value.key_lines), items)
+    if isinstance(value, LineList):
+        return ("seq", value.line, list(value.item_lines), [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _both(path: Path, root: Path):
+    fast = load_file(path, root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(load, "FAST", False)
+        slow = load_file(path, root)
+    return fast, slow
+
+
+@pytest.mark.skipif(not load.FAST, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize("path", sorted(ROADMAP.rglob("*.yml")), ids=lambda p: p.name)
+def test_fast_loader_matches_pure_python_on_the_roadmap(path):
+    fast, slow = _both(path, ROADMAP.parent)
+    assert fast.issues == slow.issues
+    assert _shape(fast.data) == _shape(slow.data)
+
+
+@pytest.mark.skipif(not load.FAST, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize("text", HOSTILE)
+def test_fast_loader_matches_pure_python_on_hostile_input(tmp_path, text):
+    path = tmp_path / "roadmap" / "x.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    fast, slow = _both(path, tmp_path)
+    assert [str(i) for i in fast.issues] == [str(i) for i in slow.issues]
+    assert _shape(fast.data) == _shape(slow.data)
+
+
+@pytest.mark.skipif(not load.FAST, reason="PyYAML built without libyaml")
+def test_clean_files_take_the_fast_path(tmp_path, monkeypatch):
+    calls = []
+    original = load._LineLoader.__init__
+    monkeypatch.setattr(
+        load._LineLoader, "__init__", lambda self, *a: calls.append(1) or original(self, *a)
+    )
+    _load(tmp_path, "a: 1\nb: [对偶, 😀]\n")
+    assert calls == []
+    _load(tmp_path, "a: &x 1\nb: *x\n")  # aliases are refused by the pure-Python loader
+    assert calls == [1]

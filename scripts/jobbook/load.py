@@ -15,6 +15,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+FAST = _CSafeLoader is not None  # libyaml available (PyYAML wheels ship it)
+# Characters PyYAML's reader rejects or treats as line breaks: the pure-Python path words those.
+_CONTROL_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
@@ -68,33 +74,17 @@ class _Refused(Exception):
         self.message = message
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader building LineDict/LineList, refusing aliases and duplicate keys."""
+class _Lines:
+    """Builds LineDict/LineList from composed nodes; shared by both loaders below."""
 
-    def __init__(self, stream: str, rel: str) -> None:
-        super().__init__(stream)
-        self._newlines = [i for i, ch in enumerate(stream) if ch == "\n"]
+    rel: str
+    found: list[Issue]
+    _newlines: list[int]
+
+    def _setup(self, stream: str, rel: str) -> None:
+        self._newlines = [m.start() for m in re.finditer("\n", stream)]
         self.rel = rel
-        self.found: list[Issue] = []
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        # Aliases enable "billion laughs" expansions and are never needed in a roadmap.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _Refused(
-                self.line_at(event.start_mark), "不支持 YAML 别名（*alias），请直接写出内容"
-            )
-        depth = getattr(self, "_depth", 0) + 1
-        if depth > MAX_DEPTH:
-            raise _Refused(self.line_at(self.peek_event().start_mark), "嵌套层级过深")
-        self._depth = depth
-        self._count = getattr(self, "_count", 0) + 1
-        if self._count > MAX_NODES:
-            raise _Refused(self.line_at(self.peek_event().start_mark), "文件节点过多")
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth = depth - 1
+        self.found = []
 
     def line_at(self, mark: Any) -> int:
         """1-based line as git and editors count it (PyYAML also breaks at U+2028 etc.)."""
@@ -116,9 +106,9 @@ class _LineLoader(yaml.SafeLoader):
                 if not isinstance(key_node, ScalarNode):
                     self.found.append(Issue(self.rel, key_line, "键必须是普通字符串"))
                     continue
-                key = self.construct_scalar(key_node)
+                key = self.construct_scalar(key_node)  # type: ignore[attr-defined]
                 if key_node.tag != "tag:yaml.org,2002:str":
-                    key = str(self.construct_object(key_node, deep=True))
+                    key = str(self.construct_object(key_node, deep=True))  # type: ignore[attr-defined]
                 if key in result:
                     first = result.key_lines[key]
                     self.found.append(
@@ -133,7 +123,80 @@ class _LineLoader(yaml.SafeLoader):
             items.line = line
             items.item_lines = [self.line_at(child.start_mark) for child in node.value]
             return items
-        return self.construct_object(node, deep=True)
+        return self.construct_object(node, deep=True)  # type: ignore[attr-defined]
+
+
+class _FastLoader(_Lines, _CSafeLoader):  # type: ignore[misc,valid-type]
+    """libyaml parses and composes (about 20x faster); only used on clean input."""
+
+    def __init__(self, stream: str, rel: str) -> None:
+        _CSafeLoader.__init__(self, stream)
+        self._setup(stream, rel)
+
+
+def _plain_events(text: str) -> bool:
+    """True when libyaml sees no alias, no deep nesting and not too many nodes."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return False
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if nodes > MAX_NODES or depth >= MAX_DEPTH:
+            return False
+    return True
+
+
+def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
+    """Data and issues via libyaml, or None to let the pure-Python loader decide.
+
+    Anything unusual (an error, an alias, a limit, a refused tag) goes to the
+    pure-Python loader, which reports it with the exact messages and lines.
+    """
+    if not FAST or _CONTROL_IN_TEXT.search(text):
+        return None
+    try:
+        if not _plain_events(text):
+            return None
+        loader = _FastLoader(text, rel)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (_Refused, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    return data, loader.found
+
+
+class _LineLoader(_Lines, yaml.SafeLoader):
+    """SafeLoader building LineDict/LineList, refusing aliases and duplicate keys."""
+
+    def __init__(self, stream: str, rel: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._setup(stream, rel)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        # Aliases enable "billion laughs" expansions and are never needed in a roadmap.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(
+                self.line_at(event.start_mark), "不支持 YAML 别名（*alias），请直接写出内容"
+            )
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            raise _Refused(self.line_at(self.peek_event().start_mark), "嵌套层级过深")
+        self._depth = depth
+        self._count = getattr(self, "_count", 0) + 1
+        if self._count > MAX_NODES:
+            raise _Refused(self.line_at(self.peek_event().start_mark), "文件节点过多")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
 
 
 def line_at(text: str, index: int) -> int:
@@ -164,6 +227,11 @@ def load_file(path: Path, root: Path) -> LoadedFile:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         loaded.issues.append(Issue(rel, line, "文件不是有效的 UTF-8 编码"))
+        return loaded
+    fast = _load_fast(text, rel)
+    if fast is not None:
+        loaded.data, found = fast
+        loaded.issues.extend(found)
         return loaded
     try:
         loader = _LineLoader(text, rel)
