@@ -72,9 +72,12 @@ def test_jobbook_build_still_writes_the_full_print_markdown(roadmap_dir):
                   points: [要点]
         """,
     )
-    pages = {p.path: p for p in render_pages(roadmap_dir.check())}
-    page = pages["paths/p/print.md"]
+    full = {p.path: p for p in render_pages(roadmap_dir.check())}
+    hook = {p.path: p for p in render_pages(roadmap_dir.check(), print_skeletons=True)}
+    page, skeleton = full["paths/p/print.md"], hook["paths/p/print.md"]
     assert "### 自有专题" in page.content and "data-jobbook-print-stage" not in page.content
-    assert page.skeleton is not None and "### 自有专题" not in page.skeleton
-    assert 'data-jobbook-print-stage="paths/p/s1.md"' in page.skeleton
-    assert all(p.skeleton is None for p in pages.values() if p is not page)
+    assert not page.assembled and skeleton.assembled
+    assert "### 自有专题" not in skeleton.content
+    assert 'data-jobbook-print-stage="paths/p/s1.md"' in skeleton.content
+    assert [p for p in hook.values() if p.assembled] == [skeleton]
+    assert all(hook[k].content == v.content for k, v in full.items() if k != page.path)

@@ -238,7 +238,7 @@ def count_resources(roadmap: Any) -> int:
 
 
 def render_once(project: Path) -> tuple[float, Any, list[Any]]:
-    """Validate + render like the hook does; (seconds, roadmap, pages)."""
+    """Validate + render like the hook does (print pages as skeletons); (seconds, roadmap, pages)."""
     from .render import doc_titles, render_pages
     from .validate import validate_dir
 
@@ -246,7 +246,7 @@ def render_once(project: Path) -> tuple[float, Any, list[Any]]:
     roadmap = validate_dir(project / "roadmap", project, project / "docs")
     if roadmap.issues:
         raise RuntimeError("合成路线图校验失败：\n" + "\n".join(map(str, roadmap.issues[:20])))
-    pages = render_pages(roadmap, doc_titles(project / "docs"))
+    pages = render_pages(roadmap, doc_titles(project / "docs"), print_skeletons=True)
     return time.perf_counter() - start, roadmap, pages
 
 
@@ -313,9 +313,11 @@ def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]
     resources = count_resources(roadmap)
     _log(f"[规模 {scale}] 资源 {resources} 条，生成 {len(pages)} 个页面")
 
-    # Baseline: the same Markdown on disk, plain mkdocs-material (no hook).
-    from .render import nav_for
+    # Baseline: the Markdown `jobbook build --out` writes (complete print pages),
+    # built by plain mkdocs-material without the hook.
+    from .render import doc_titles, nav_for, render_pages
 
+    pages = render_pages(roadmap, doc_titles(project / "docs"))
     generated = {p.path: p.content for p in pages}
     clashes = [rel for rel in generated if (project / "docs" / rel).exists()]
     if clashes:

@@ -69,7 +69,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if roadmap.issues:
         lines = "\n".join(str(issue) for issue in roadmap.issues)
         raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
-    pages = render_pages(roadmap, doc_titles(docs_dir))
+    pages = render_pages(roadmap, doc_titles(docs_dir), print_skeletons=True)
     _pages[:] = pages
     _backlinks.clear()
     _backlinks.update(backlinks(roadmap))
@@ -89,9 +89,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in _pages:
         if files.get_file_from_path(page.path) is not None:
             raise PluginError(f"docs/{page.path} 与自动生成的页面重名，请改名")
-        files.append(File.generated(config, page.path, content=page.skeleton or page.content))
+        files.append(File.generated(config, page.path, content=page.content))
     _assembled.clear()
-    _assembled.update(p.path for p in _pages if p.skeleton)
+    _assembled.update(p.path for p in _pages if p.assembled)
     _files[0] = files
     return files
 

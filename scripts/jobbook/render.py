@@ -42,17 +42,14 @@ _ENTITY_CHARS = set("&<>[]|\\$`")
 _BACKSLASH_CHARS = set("!\"#%'*+,-./:;=?@^_{}~")
 
 
+_MD_ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _ENTITY_CHARS} | {
+    ord(ch): "\\" + ch for ch in _BACKSLASH_CHARS
+}
+
+
 def md_text(value: object) -> Markup:
     """Escape plain text so that Markdown + pymdownx.escapeall shows it literally."""
-    out = []
-    for ch in " ".join(str(value).split()):
-        if ch in _ENTITY_CHARS:
-            out.append(f"&#{ord(ch)};")
-        elif ch in _BACKSLASH_CHARS:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return Markup("".join(out))
+    return Markup(" ".join(str(value).split()).translate(_MD_ESCAPES))
 
 
 _URL_SAFE = "/:?#=&%~+,;@!$*-._"
@@ -79,9 +76,9 @@ class Page:
     title: str
     source: str | None  # roadmap file it comes from (for "edit this page")
     content: str
-    # What the MkDocs hook builds instead: print pages are a skeleton there and are
-    # assembled from the already rendered stage/topic pages (see printpage.py).
-    skeleton: str | None = None
+    # Print pages rendered as a skeleton for the MkDocs hook, to be assembled from
+    # the already rendered stage/topic pages (see printpage.py).
+    assembled: bool = False
 
 
 @dataclass
@@ -312,17 +309,22 @@ def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
     return titles
 
 
-def render_pages(roadmap: Roadmap, page_titles: dict[str, str] | None = None) -> list[Page]:
-    """All generated pages, in a stable order."""
+def render_pages(
+    roadmap: Roadmap, page_titles: dict[str, str] | None = None, print_skeletons: bool = False
+) -> list[Page]:
+    """All generated pages, in a stable order.
+
+    ``print_skeletons``: print pages as placeholders per stage (the MkDocs hook fills
+    them from the rendered stage pages); otherwise complete Markdown.
+    """
     site = build_site(roadmap)
     env = _environment(site, roadmap.tags)
     env.globals["page_titles"] = page_titles or {}
     pages: list[Page] = []
 
     def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:
-        template_ = env.get_template(template)
-        content = template_.render(page=page, skeleton=False, **ctx)
-        skeleton = template_.render(page=page, skeleton=True, **ctx) if ctx.get("print") else None
+        skeleton = bool(ctx.pop("print", False)) and print_skeletons
+        content = env.get_template(template).render(page=page, skeleton=skeleton, **ctx)
         pages.append(Page(page, title, source, content, skeleton))
 
     add("paths/index.md", "学习路线", None, "paths_index.md.j2")
