@@ -40,13 +40,24 @@ def test_pages_render_offline_without_any_network_request(built_site, offline, r
 )
 def test_math_is_rendered_by_katex(built_site, offline, rel):
     view = offline()
+    scripts: list[str] = []
+    view.page.on("request", lambda r: r.url.endswith(".js") and scripts.append(r.url))
     page = view.open(built_site.unzipped, rel)
     page.wait_for_selector(".katex", timeout=10_000)
+    page.wait_for_timeout(300)
     assert page.locator(".katex").count() > 5
     assert page.locator(".katex-error").count() == 0
     # no raw TeX delimiters left in the visible text of the article
     text = page.locator("article").inner_text()
     assert "$$" not in text and "\\(" not in text and "\\[" not in text
+    # KaTeX's own fonts are applied (stylesheet loaded), formulas have real size
+    font = page.locator(".katex").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "KaTeX_Main" in font
+    box = page.locator(".katex-display").first.bounding_box()
+    assert box and box["height"] > 20
+    # math pages are rendered at build time; only notebooks' raw $…$ needs KaTeX's JS
+    loaded_js = any(u.endswith("katex.min.js") for u in scripts)
+    assert loaded_js == rel.startswith("notebooks/")
     assert view.blocked == [] and view.errors == []
 
 

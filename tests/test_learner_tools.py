@@ -239,3 +239,21 @@ def test_hosted_search_index_loads_only_when_search_is_opened(
     assert "互补松弛的解读" in [t.replace("\u200b", "").strip() for t in shown]
     assert requested == ["search_index.json"]
     assert view.blocked == [] and view.errors == []
+
+
+def test_instant_navigation_to_a_math_page_loads_katex_styles(built_site, http_root, offline):
+    view = offline()
+    _allow_localhost(view)
+    requested: list[str] = []
+    view.page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+    page = _goto(view, built_site, http_root, STAGE, "http")  # a page without math
+    page.locator(".md-tabs__link", has_text="数学").click()
+    page.wait_for_url("**/math/index.html")
+    page.locator("article a[href$='kkt.html']").first.click()
+    page.wait_for_url("**/math/kkt.html")
+    assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.katex')).fontFamily.includes('KaTeX')"
+    )
+    assert "katex.min.css" in requested and "katex.min.js" not in requested
+    assert view.blocked == [] and view.errors == []

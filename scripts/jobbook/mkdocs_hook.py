@@ -6,6 +6,7 @@ validation, rendering and nav building live in the package.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from jobbook import mathrender
 from jobbook.a11y import label_search_dialog
 from jobbook.cjk import join_cjk_lines
 from jobbook.csp import apply_to_site as apply_csp
@@ -34,6 +36,7 @@ from jobbook.speedups import (
 )
 from jobbook.validate import validate_dir
 
+log = logging.getLogger("mkdocs.plugins.jobbook")
 _pages: list[Page] = []
 _sources: dict[str, str] = {}
 _backlinks: dict[str, list[tuple[str, str]]] = {}
@@ -127,8 +130,23 @@ def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
             raise PluginError(f"{page.file.src_uri}: 缺少页面内容 {exc}") from exc
     if page.file.src_uri.endswith(".ipynb"):
         output = strip_cdn_scripts(output)
+    if 'class="arithmatex"' in output and mathrender.available():
+        output = _prerender_math(output, page, config)
     # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
     return label_search_dialog(fix_doc_links(output))
+
+
+def _prerender_math(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    katex_js = Path(config.theme.custom_dir or "") / "assets/vendor/katex/katex.min.js"
+    if not config.theme.custom_dir or not katex_js.is_file():
+        return output  # no vendored KaTeX in this theme: the browser renders
+    output, errors = mathrender.render_math(output, katex_js)
+    for error in errors:
+        log.warning(f"{page.file.src_uri}: KaTeX 无法渲染公式 {error}")
+    css = posixpath.relpath(
+        "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
+    )
+    return mathrender.add_stylesheet(output, css)
 
 
 def on_startup(command: str, dirty: bool) -> None:

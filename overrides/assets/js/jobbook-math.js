@@ -1,5 +1,7 @@
-/* Render math with the vendored KaTeX, on first load and after every instant
- * navigation. KaTeX is only fetched on pages that contain math. */
+/* Math is rendered at build time (jobbook.mathrender): pages only need KaTeX's
+ * stylesheet, which this script adds when instant navigation brings in a page
+ * with math. KaTeX's JavaScript is fetched only for math that is still raw TeX:
+ * notebook Markdown cells, or a build without the build-time renderer. */
 (function () {
   "use strict";
   var root = new URL("../vendor/katex/", document.currentScript.src);
@@ -15,10 +17,20 @@
     });
   }
 
+  var css = null;
+  function stylesheet() {
+    if (!css) {
+      css = document.querySelector('link[href$="katex.min.css"]')
+        ? Promise.resolve()
+        : load("link", { rel: "stylesheet", href: new URL("katex.min.css", root).href });
+    }
+    return css;
+  }
+
   function katexReady() {
     if (!ready) {
       ready = Promise.all([
-        load("link", { rel: "stylesheet", href: new URL("katex.min.css", root).href }),
+        stylesheet(),
         load("script", { src: new URL("katex.min.js", root).href }).then(function () {
           return load("script", { src: new URL("auto-render.min.js", root).href });
         }),
@@ -39,7 +51,10 @@
   ].concat(ARITHMATEX);
 
   function render() {
-    var math = document.querySelectorAll(".arithmatex");
+    if (document.querySelector(".arithmatex .katex")) stylesheet();
+    var math = Array.prototype.filter.call(document.querySelectorAll(".arithmatex"), function (el) {
+      return !el.querySelector(".katex");
+    });
     var cells = document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown");
     if (!math.length && !cells.length) return;
     katexReady().then(function () {

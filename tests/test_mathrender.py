@@ -1,0 +1,65 @@
+"""Build-time KaTeX: formulas become HTML + MathML, readers download no KaTeX JS."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jobbook import mathrender
+from jobbook.mathrender import add_stylesheet, render_math, render_tex
+
+from .conftest import ROOT
+
+KATEX = ROOT / "overrides/assets/vendor/katex/katex.min.js"
+pytestmark = pytest.mark.skipif(not mathrender.available(), reason="mini-racer not installed")
+
+
+def test_inline_and_display_math_with_escaped_tex():
+    html = (
+        '<p>若 <span class="arithmatex">\\(a &lt; b\\)</span>，则</p>\n'
+        '<div class="arithmatex">\\[\n\\begin{aligned}\\sum_i x_i &amp;\\le 1\\end{aligned}\n\\]</div>'
+    )
+    out, errors = render_math(html, KATEX)
+    assert errors == []
+    assert "\\(" not in out and "\\[" not in out
+    assert out.count('<span class="arithmatex"><span class="katex">') == 1
+    assert '<div class="arithmatex"><span class="katex-display">' in out
+    # the TeX was unescaped before rendering: MathML has the real operator
+    assert "<mo>&lt;</mo>" in out and '<annotation encoding="application/x-tex">a &lt; b' in out
+    assert "&amp;amp;" not in out
+
+
+def test_rejected_formula_is_kept_and_reported():
+    html = (
+        '<span class="arithmatex">\\(\\frac{1}{\\)</span> <span class="arithmatex">\\(x\\)</span>'
+    )
+    out, errors = render_math(html, KATEX)
+    assert len(errors) == 1 and "frac" in errors[0]
+    assert '<span class="arithmatex">\\(\\frac{1}{\\)</span>' in out  # browser fallback
+    assert out.count('class="katex"') == 1
+
+
+def test_rendering_is_memoised_and_deterministic():
+    render_tex.cache_clear()
+    first = render_tex(KATEX, "e^{i\\pi}+1=0", False)
+    assert render_tex(KATEX, "e^{i\\pi}+1=0", False) == first
+    assert render_tex.cache_info().hits == 1
+    render_tex.cache_clear()
+    assert render_tex(KATEX, "e^{i\\pi}+1=0", False) == first
+
+
+def test_stylesheet_goes_into_head():
+    out = add_stylesheet("<html><head><title>x</title></head><body></body></html>", "../k.css")
+    assert out.index('<link rel="stylesheet" href="../k.css">') < out.index("</head>")
+
+
+@pytest.mark.site
+def test_built_math_pages_need_no_katex_javascript(built_site):
+    for page in sorted((built_site.site / "math").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'class="arithmatex">\s*\\[(\[]', html) is None, page.name
+        if 'class="arithmatex"' in html:
+            assert 'class="katex"' in html
+            assert '<link rel="stylesheet" href="../assets/vendor/katex/katex.min.css">' in html
+        assert "katex.min.js" not in html
