@@ -41,7 +41,9 @@ def test_pages_render_offline_without_any_network_request(built_site, offline, r
 def test_math_is_rendered_by_katex(built_site, offline, rel):
     view = offline()
     scripts: list[str] = []
+    fonts: set[str] = set()
     view.page.on("request", lambda r: r.url.endswith(".js") and scripts.append(r.url))
+    view.page.on("requestfinished", lambda r: r.url.endswith(".woff2") and fonts.add(r.url))
     page = view.open(built_site.unzipped, rel)
     page.wait_for_selector(".katex", timeout=10_000)
     page.wait_for_timeout(300)
@@ -58,6 +60,11 @@ def test_math_is_rendered_by_katex(built_site, offline, rel):
     # math pages are rendered at build time; only notebooks' raw $…$ needs KaTeX's JS
     loaded_js = any(u.endswith("katex.min.js") for u in scripts)
     assert loaded_js == rel.startswith("notebooks/")
+    if not loaded_js:  # every font the formulas use was preloaded (no swap after layout)
+        preloaded = page.eval_on_selector_all(
+            "link[rel=preload][as=font]", "links => links.map(l => l.href)"
+        )
+        assert fonts and fonts <= set(preloaded)
     assert view.blocked == [] and view.errors == []
 
 

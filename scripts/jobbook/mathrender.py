@@ -77,7 +77,40 @@ def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
     return _MATH.sub(replace, html), errors
 
 
-def add_stylesheet(html: str, href: str) -> str:
-    """Link katex.min.css in <head> (before the theme's styles are fine: KaTeX scopes its own)."""
-    link = f'<link rel="stylesheet" href="{html_lib.escape(href)}">'
-    return html.replace("</head>", link + "</head>", 1)
+# KaTeX class names → the font files they use (katex.min.css). Preloading the fonts a
+# page needs lets them arrive with the stylesheet instead of after the first layout,
+# which would otherwise shift the text when they swap in.
+_FONT_CLASSES = [
+    (re.compile(r'class="katex"'), "KaTeX_Main-Regular"),
+    (re.compile(r"\bmathnormal\b"), "KaTeX_Math-Italic"),
+    (re.compile(r"\bboldsymbol\b"), "KaTeX_Math-BoldItalic"),
+    (re.compile(r"\b(?:mathbf|textbf)\b"), "KaTeX_Main-Bold"),
+    (re.compile(r"\b(?:mathit|textit)\b"), "KaTeX_Main-Italic"),
+    (re.compile(r"\b(?:amsrm|mathbb|textbb)\b"), "KaTeX_AMS-Regular"),
+    (re.compile(r"\bmathcal\b"), "KaTeX_Caligraphic-Regular"),
+    (re.compile(r"\b(?:mathfrak|textfrak)\b"), "KaTeX_Fraktur-Regular"),
+    (re.compile(r"\b(?:mathsf|textsf)\b"), "KaTeX_SansSerif-Regular"),
+    (re.compile(r"\bmathscr\b"), "KaTeX_Script-Regular"),
+    (re.compile(r"\b(?:mathtt|texttt)\b"), "KaTeX_Typewriter-Regular"),
+    (re.compile(r"small-op|delimsizing size1|delim-size1"), "KaTeX_Size1-Regular"),
+    (re.compile(r"large-op|delimsizing size2"), "KaTeX_Size2-Regular"),
+    (re.compile(r"delimsizing size3"), "KaTeX_Size3-Regular"),
+    (re.compile(r"delimsizing size4|delim-size4"), "KaTeX_Size4-Regular"),
+]
+
+
+def fonts_used(html: str) -> list[str]:
+    """KaTeX font files (without extension) the rendered formulas in ``html`` need."""
+    return [font for pattern, font in _FONT_CLASSES if pattern.search(html)]
+
+
+def add_stylesheet(html: str, href: str, fonts: list[str] | None = None) -> str:
+    """Link katex.min.css in <head>, and preload the listed fonts (woff2, next to it)."""
+    base = href.rsplit("/", 1)[0] + "/fonts/" if "/" in href else "fonts/"
+    links = [f'<link rel="stylesheet" href="{html_lib.escape(href)}">']
+    links += [
+        f'<link rel="preload" href="{html_lib.escape(base + font)}.woff2" as="font" '
+        'type="font/woff2" crossorigin>'
+        for font in fonts or []
+    ]
+    return html.replace("</head>", "".join(links) + "</head>", 1)

@@ -146,7 +146,7 @@ def _prerender_math(output: str, page: MkPage, config: MkDocsConfig) -> str:
     css = posixpath.relpath(
         "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
     )
-    return mathrender.add_stylesheet(output, css)
+    return mathrender.add_stylesheet(output, css, mathrender.fonts_used(output))
 
 
 def on_startup(command: str, dirty: bool) -> None:
