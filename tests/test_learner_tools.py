@@ -257,3 +257,17 @@ def test_instant_navigation_to_a_math_page_loads_katex_styles(built_site, http_r
     )
     assert "katex.min.css" in requested and "katex.min.js" not in requested
     assert view.blocked == [] and view.errors == []
+
+
+def test_hosted_math_page_preloads_the_fonts_it_uses(built_site, http_root, offline):
+    view = offline()
+    _allow_localhost(view)
+    fonts: set[str] = set()
+    view.page.on("requestfinished", lambda r: r.url.endswith(".woff2") and fonts.add(r.url))
+    page = _goto(view, built_site, http_root, "math/kkt.html", "http")
+    page.wait_for_load_state("networkidle")
+    preloaded = page.eval_on_selector_all(
+        "link[rel=preload][as=font][crossorigin]", "links => links.map(l => l.href)"
+    )
+    assert len(preloaded) >= 3 and fonts == set(preloaded)  # all used, none missing
+    assert view.blocked == [] and view.errors == []

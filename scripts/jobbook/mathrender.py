@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 _MATH = re.compile(r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
 OPTIONS = {"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"}
 
 
@@ -105,12 +106,17 @@ def fonts_used(html: str) -> list[str]:
 
 
 def add_stylesheet(html: str, href: str, fonts: list[str] | None = None) -> str:
-    """Link katex.min.css in <head>, and preload the listed fonts (woff2, next to it)."""
+    """Link katex.min.css in <head>, and name the fonts to preload (woff2, next to it).
+
+    The fonts are listed in a ``<meta>`` at the top of <head>; ``jobbook-head.js``
+    turns them into ``<link rel="preload" crossorigin>`` when the page is served
+    over http(s) (from file:// a CORS preload fails, and the fonts are local anyway).
+    """
     base = href.rsplit("/", 1)[0] + "/fonts/" if "/" in href else "fonts/"
-    links = [f'<link rel="stylesheet" href="{html_lib.escape(href)}">']
-    links += [
-        f'<link rel="preload" href="{html_lib.escape(base + font)}.woff2" as="font" '
-        'type="font/woff2" crossorigin>'
-        for font in fonts or []
-    ]
-    return html.replace("</head>", "".join(links) + "</head>", 1)
+    link = f'<link rel="stylesheet" href="{html_lib.escape(href)}">'
+    html = html.replace("</head>", link + "</head>", 1)
+    if fonts:
+        urls = " ".join(html_lib.escape(f"{base}{font}.woff2") for font in fonts)
+        meta = f'<meta name="jobbook-preload-fonts" content="{urls}">'
+        html = _HEAD.sub(lambda m: m[0] + meta, html, count=1)
+    return html
