@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,28 @@ _SEGMENTS: OrderedDict[str, str] = OrderedDict()
 _USED: set[str] = set()
 
 
-def memoise_search_segmentation() -> bool:
-    """Wrap SearchIndex._segment_chinese with a bounded cache; idempotent."""
+def _wrap_search_index(name: str, wrap: Callable[[Any], Any]) -> bool:
+    """Replace ``SearchIndex.<name>`` by ``wrap(original)`` once; False without Material."""
     try:
         from material.plugins.search.plugin import SearchIndex
     except ImportError:
         return False
-    original = getattr(SearchIndex, "_segment_chinese", None)
-    if original is None or getattr(original, "_jobbook_memoised", False):
-        return original is not None
+    original = getattr(SearchIndex, name, None)
+    if original is None:
+        return False
+    if not getattr(original, "_jobbook_memoised", False):
+        wrapped = wrap(original)
+        wrapped._jobbook_memoised = True
+        setattr(SearchIndex, name, wrapped)
+    return True
+
+
+def memoise_search_segmentation() -> bool:
+    """Wrap SearchIndex._segment_chinese with a bounded cache; idempotent."""
+    return _wrap_search_index("_segment_chinese", _memoised_segmentation)
+
+
+def _memoised_segmentation(original: Any) -> Any:
     cache = _SEGMENTS
 
     def segment(self: Any, data: str) -> str:
@@ -49,9 +63,7 @@ def memoise_search_segmentation() -> bool:
             cache.move_to_end(data)
         return result
 
-    segment._jobbook_memoised = True  # type: ignore[attr-defined]
-    SearchIndex._segment_chinese = segment  # type: ignore[method-assign]
-    return True
+    return segment
 
 
 def _fingerprint() -> str:
@@ -129,13 +141,10 @@ def memoise_search_entries() -> bool:
     The search plugin re-parses every page's HTML on every rebuild; in `mkdocs
     serve` an edit changes a few pages, so the others replay their entries.
     """
-    try:
-        from material.plugins.search.plugin import SearchIndex
-    except ImportError:
-        return False
-    original = getattr(SearchIndex, "add_entry_from_context", None)
-    if original is None or getattr(original, "_jobbook_memoised", False):
-        return original is not None
+    return _wrap_search_index("add_entry_from_context", _memoised_entries)
+
+
+def _memoised_entries(original: Any) -> Any:
     cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
 
     def add_entry_from_context(self: Any, page: Any) -> None:
@@ -157,6 +166,4 @@ def memoise_search_entries() -> bool:
             cache.move_to_end(key)
             self.entries.extend(copy.deepcopy(cached))
 
-    add_entry_from_context._jobbook_memoised = True  # type: ignore[attr-defined]
-    SearchIndex.add_entry_from_context = add_entry_from_context  # type: ignore[method-assign]
-    return True
+    return add_entry_from_context
