@@ -14,6 +14,8 @@ KaTeX's error rendering) and reported to the caller.
 from __future__ import annotations
 
 import html as html_lib
+import itertools
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +36,13 @@ def _engine(katex_js: Path) -> Any:
 
     ctx = MiniRacer()
     ctx.eval(katex_js.read_text(encoding="utf-8"))
+    # One call per page: crossing into V8 costs more than typesetting a formula.
     ctx.eval(
-        "function jobbookRender(tex, display, options) {"
-        " return katex.renderToString(tex, Object.assign({displayMode: display}, options)); }"
+        "function jobbookRenderAll(items, options) {"
+        " return JSON.stringify(items.map(function (it) {"
+        "  try { return [true, katex.renderToString(it[0],"
+        "   Object.assign({displayMode: it[1]}, options))]; }"
+        "  catch (e) { return [false, String(e && e.message || e)]; } })); }"
     )
     return ctx
 
@@ -49,31 +55,47 @@ def available() -> bool:
     return True
 
 
-@lru_cache(maxsize=20_000)
-def render_tex(katex_js: Path, tex: str, display: bool) -> str:
-    """KaTeX HTML for one formula (memoised: `mkdocs serve` rebuilds reuse it)."""
-    from py_mini_racer import JSEvalException
+# (tex, display) → (ok, KaTeX HTML or error message); kept across `mkdocs serve` rebuilds.
+_MEMO: dict[tuple[str, bool], tuple[bool, str]] = {}
+MAX_MEMO = 50_000
 
-    try:
-        return str(_engine(katex_js).call("jobbookRender", tex, display, OPTIONS))
-    except JSEvalException as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "KaTeX error"
-        raise MathError(message) from None
+
+def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
+    """Typeset formulas (memoised); each result is (True, html) or (False, error)."""
+    todo = list(dict.fromkeys(f for f in formulas if f not in _MEMO))
+    if todo:
+        if len(_MEMO) + len(todo) > MAX_MEMO:
+            _MEMO.clear()
+        raw = _engine(katex_js).call("jobbookRenderAll", [list(f) for f in todo], OPTIONS)
+        for formula, (ok, text) in zip(todo, json.loads(raw), strict=True):
+            _MEMO[formula] = (bool(ok), str(text))
+    return [_MEMO[f] for f in formulas]
+
+
+def render_tex(katex_js: Path, tex: str, display: bool) -> str:
+    """KaTeX HTML for one formula; MathError if KaTeX rejects it."""
+    ((ok, text),) = render_all(katex_js, [(tex, display)])
+    if not ok:
+        raise MathError(text)
+    return text
 
 
 def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
     """Replace arithmatex elements with KaTeX output; returns (html, errors)."""
+    matches = list(_MATH.finditer(html))
+    if not matches:
+        return html, []
+    formulas = [(html_lib.unescape(m[3]), m[2] == "\\[") for m in matches]
+    results = iter(render_all(katex_js, formulas))
     errors: list[str] = []
 
     def replace(m: re.Match[str]) -> str:
-        tag, tex = m[1], html_lib.unescape(m[3])
-        display = m[2] == "\\["
-        try:
-            rendered = render_tex(katex_js, tex, display)
-        except MathError as exc:
-            errors.append(f"{tex.strip()[:60]!r}: {exc}")
+        tex = html_lib.unescape(m[3])
+        ok, text = next(results)
+        if not ok:
+            errors.append(f"{tex.strip()[:60]!r}: {text}")
             return m[0]
-        return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+        return f'<{m[1]} class="arithmatex">{text}</{m[1]}>'
 
     return _MATH.sub(replace, html), errors
 
@@ -82,27 +104,32 @@ def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
 # page needs lets them arrive with the stylesheet instead of after the first layout,
 # which would otherwise shift the text when they swap in.
 _FONT_CLASSES = [
-    (re.compile(r'class="katex"'), "KaTeX_Main-Regular"),
-    (re.compile(r"\bmathnormal\b"), "KaTeX_Math-Italic"),
-    (re.compile(r"\bboldsymbol\b"), "KaTeX_Math-BoldItalic"),
-    (re.compile(r"\b(?:mathbf|textbf)\b"), "KaTeX_Main-Bold"),
-    (re.compile(r"\b(?:mathit|textit)\b"), "KaTeX_Main-Italic"),
-    (re.compile(r"\b(?:amsrm|mathbb|textbb)\b"), "KaTeX_AMS-Regular"),
-    (re.compile(r"\bmathcal\b"), "KaTeX_Caligraphic-Regular"),
-    (re.compile(r"\b(?:mathfrak|textfrak)\b"), "KaTeX_Fraktur-Regular"),
-    (re.compile(r"\b(?:mathsf|textsf)\b"), "KaTeX_SansSerif-Regular"),
-    (re.compile(r"\bmathscr\b"), "KaTeX_Script-Regular"),
-    (re.compile(r"\b(?:mathtt|texttt)\b"), "KaTeX_Typewriter-Regular"),
-    (re.compile(r"small-op|delimsizing size1|delim-size1"), "KaTeX_Size1-Regular"),
-    (re.compile(r"large-op|delimsizing size2"), "KaTeX_Size2-Regular"),
-    (re.compile(r"delimsizing size3"), "KaTeX_Size3-Regular"),
-    (re.compile(r"delimsizing size4|delim-size4"), "KaTeX_Size4-Regular"),
+    ({"katex"}, "KaTeX_Main-Regular"),
+    ({"mathnormal"}, "KaTeX_Math-Italic"),
+    ({"boldsymbol"}, "KaTeX_Math-BoldItalic"),
+    ({"mathbf", "textbf"}, "KaTeX_Main-Bold"),
+    ({"mathit", "textit"}, "KaTeX_Main-Italic"),
+    ({"amsrm", "mathbb", "textbb"}, "KaTeX_AMS-Regular"),
+    ({"mathcal"}, "KaTeX_Caligraphic-Regular"),
+    ({"mathfrak", "textfrak"}, "KaTeX_Fraktur-Regular"),
+    ({"mathsf", "textsf"}, "KaTeX_SansSerif-Regular"),
+    ({"mathscr"}, "KaTeX_Script-Regular"),
+    ({"mathtt", "texttt"}, "KaTeX_Typewriter-Regular"),
+    ({"small-op", "delimsizing size1", "delim-size1"}, "KaTeX_Size1-Regular"),
+    ({"large-op", "delimsizing size2"}, "KaTeX_Size2-Regular"),
+    ({"delimsizing size3"}, "KaTeX_Size3-Regular"),
+    ({"delimsizing size4", "delim-size4"}, "KaTeX_Size4-Regular"),
 ]
+_CLASS_ATTR = re.compile(r'class="([^"]*)"')
 
 
 def fonts_used(html: str) -> list[str]:
     """KaTeX font files (without extension) the rendered formulas in ``html`` need."""
-    return [font for pattern, font in _FONT_CLASSES if pattern.search(html)]
+    classes = set(_CLASS_ATTR.findall(html))
+    words = {word for value in classes for word in value.split()}
+    pairs = {" ".join(p) for v in classes for p in itertools.pairwise(v.split())}
+    found = words | pairs
+    return [font for names, font in _FONT_CLASSES if names & found]
 
 
 def add_stylesheet(html: str, href: str, fonts: list[str] | None = None) -> str:
