@@ -42,13 +42,18 @@ def test_shim_hashes_follow_the_worker_url():
         shim_hashes("console.log(1)", ["a.js"])
 
 
-def test_meta_is_the_first_element_of_head():
+def test_meta_goes_before_scripts_and_after_the_charset():
     html = add_meta('<html><head lang="zh"><script>x()</script></head></html>', policy(["'h'"]))
     assert html.startswith('<html><head lang="zh"><meta http-equiv="Content-Security-Policy"')
     content = _META.search(html)[1]
     assert "script-src 'self' 'h'" in content
     assert "'unsafe-inline'" not in content.split("script-src")[1].split(";")[0]
     assert "object-src 'none'" in content and "base-uri 'none'" in content
+    # a <meta charset> only counts within the first 1024 bytes: it stays first
+    html = add_meta('<head>\n  <meta charset="utf-8">\n  <script></script>', "x")
+    assert html.startswith(
+        '<head>\n  <meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="x">'
+    )
 
 
 @pytest.mark.site
@@ -59,6 +64,7 @@ def test_every_page_has_the_same_policy_covering_its_inline_scripts(built_site):
         found = _META.findall(html)
         assert len(found) == 1, page
         assert html.index(found[0]) < html.index("<script"), page  # before any script
+        assert html.encode().index(b"<meta charset=") < 1024, page  # browsers look that far
         policies.add(found[0])
         hashes, _ = scan_page(html)
         assert all(h in found[0] for h in hashes), page

@@ -20,10 +20,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .htmlhead import insert_at_head_start
+
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _ATTR = re.compile(r"""\b(src|type|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _EXECUTABLE = {"", "text/javascript", "application/javascript", "module"}
-_HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _SHIM_DOC = re.compile(r"document\.write\(`(.*?)`\)", re.S)
 _SHIM_SCRIPT = re.compile(r"<script>(.*?)<\\?/script>", re.S)
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
@@ -105,7 +106,7 @@ def policy(hashes: Iterable[str]) -> str:
 def add_meta(html: str, content: str) -> str:
     """Insert the policy as the first element of <head>, before any script."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
-    return _HEAD.sub(lambda m: m[0] + meta, html, count=1)
+    return insert_at_head_start(html, meta)
 
 
 def apply_to_site(site_dir: Path, shim: Path | None) -> str:

@@ -21,8 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .htmlhead import insert_at_head_start
+
 _MATH = re.compile(r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
-_HEAD = re.compile(r"<head\b[^>]*>", re.I)
 OPTIONS = {"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"}
 
 
@@ -145,5 +146,5 @@ def add_stylesheet(html: str, href: str, fonts: list[str] | None = None) -> str:
     if fonts:
         urls = " ".join(html_lib.escape(f"{base}{font}.woff2") for font in fonts)
         meta = f'<meta name="jobbook-preload-fonts" content="{urls}">'
-        html = _HEAD.sub(lambda m: m[0] + meta, html, count=1)
+        html = insert_at_head_start(html, meta)
     return html
