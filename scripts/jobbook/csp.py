@@ -110,18 +110,21 @@ def add_meta(html: str, content: str) -> str:
 
 
 def apply_to_site(site_dir: Path, shim: Path | None) -> str:
-    """Add the same policy to every HTML file under ``site_dir``; returns the policy."""
+    """Add the same policy to every HTML file under ``site_dir``; returns the policy.
+
+    Two passes, one page in memory at a time: the policy needs every page's scripts
+    before the first page can be written (a 4,000-page site is gigabytes of HTML).
+    """
     pages = sorted(site_dir.rglob("*.html"))
-    texts = {page: page.read_text(encoding="utf-8") for page in pages}
     hashes: set[str] = set()
     workers: set[str] = set()
-    for text in texts.values():
-        page_hashes, page_workers = scan_page(text)
+    for page in pages:
+        page_hashes, page_workers = scan_page(page.read_text(encoding="utf-8"))
         hashes |= page_hashes
         workers |= page_workers
     if shim is not None and shim.is_file():
         hashes |= shim_hashes(shim.read_text(encoding="utf-8"), workers)
     content = policy(hashes)
-    for page, text in texts.items():
-        page.write_text(add_meta(text, content), encoding="utf-8")
+    for page in pages:
+        page.write_text(add_meta(page.read_text(encoding="utf-8"), content), encoding="utf-8")
     return content

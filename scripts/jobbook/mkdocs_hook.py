@@ -63,7 +63,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "mkdocs-jupyter" in config.plugins:
         patch_mkdocs_jupyter()
     memoise_search_segmentation()
-    memoise_search_entries()
+    if _command[0] == "serve":  # replaying entries only pays off across rebuilds
+        memoise_search_entries()
     root = Path(config.config_file_path).parent
     _segments_file[0] = root / ".cache" / "jobbook" / "search-segments.json"
     load_segments(_segments_file[0])
