@@ -22,9 +22,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-lock: install ## Re-resolve requirements.lock (hashed, all platforms) after editing pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
-		--python-version 3.11.5 --quiet -o requirements.lock
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11.5 --quiet
+
+lock: install ## Re-resolve the hashed lock files (all platforms) after editing pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra notebooks --extra dev $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra notebooks --extra dev --extra lab \
+		--constraints requirements.lock $(LOCK_FLAGS) -o requirements-lab.lock
 
 install: $(STAMP) ## Create .venv and install the project (skipped when up to date)
 
@@ -40,9 +43,10 @@ serve: install ## Live preview at http://127.0.0.1:8000 (rebuilds when roadmap/ 
 check: install ## Validate roadmap/*.yml (file:line: message per problem)
 	$(BIN)/jobbook check
 
-lint: install ## ruff lint + format check
+lint: install ## ruff lint + format check + the import contract between layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -59,7 +63,7 @@ site: install ## Strict offline build into site/ and dist/ml-jobbook-offline.zip
 	$(BIN)/jobbook package --site site --out dist/ml-jobbook-offline.zip
 
 bench: install ## Benchmark build time, memory and size at 1x and 10x the roadmap (FULL=1 adds 100x)
-	$(BIN)/jobbook bench $(if $(FULL),--full,)
+	$(BIN)/python scripts/bench.py $(if $(FULL),--full,)
 
 vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker) from npm, checksum-verified
 	$(BIN)/python scripts/vendor_assets.py

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from jobbook.validate import Roadmap, validate_dir
+from jobbook.core.validate import Roadmap, validate_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
-HOOK = ROOT / "scripts" / "jobbook" / "mkdocs_hook.py"
 
 
 def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
@@ -22,7 +21,7 @@ def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
     import subprocess
     import sys
 
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=cwd,
@@ -34,11 +33,9 @@ def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
 
 
 def copy_fixture(base: Path) -> Path:
-    """A copy of tests/fixtures/site under ``base`` with the hook path filled in."""
+    """A copy of tests/fixtures/site under ``base``."""
     site = base / "proj"
     shutil.copytree(FIXTURE_SITE, site)
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("HOOK_PATH", str(HOOK)))
     return site
 
 
@@ -108,7 +105,7 @@ def built_site() -> Iterator[BuiltSite]:
     import tempfile
     import zipfile
 
-    from jobbook.package import pack_site
+    from jobbook.tools.package import pack_site
 
     # World-readable: linkchecker drops root privileges to "nobody".
     base = Path(tempfile.mkdtemp(prefix="jobbook-site-"))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import jobbook.write
-from jobbook.add import AddError, add_parser, add_resource
-from jobbook.validate import validate_dir
+import jobbook.core.write
+from jobbook.core.validate import validate_dir
+from jobbook.tools.add import AddError, add_parser, add_resource
 
 LEARN = """\
 # yaml-language-server: $schema=./schema.json
@@ -430,7 +430,7 @@ def _fail_on_replace(monkeypatch):
     def replace(src, dst):
         raise OSError(5, "simulated crash before rename")
 
-    monkeypatch.setattr(jobbook.write.os, "replace", replace)
+    monkeypatch.setattr(jobbook.core.write.os, "replace", replace)
 
 
 def _fail_half_written(monkeypatch):
@@ -452,7 +452,7 @@ def _fail_half_written(monkeypatch):
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(
-        jobbook.write.os, "fdopen", lambda fd, *a, **k: HalfWriter(real_fdopen(fd, *a, **k))
+        jobbook.core.write.os, "fdopen", lambda fd, *a, **k: HalfWriter(real_fdopen(fd, *a, **k))
     )
 
 

@@ -1,12 +1,13 @@
-"""End to end: `mkdocs build --strict` of the fixture project with our hook."""
+"""End to end: `mkdocs build --strict` of the fixture project with the jobbook plugin."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import run_module
+from .conftest import ROOT, run_module
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -69,3 +70,22 @@ def test_math_page_links_back_to_the_topics_that_cite_it(fixture_site):
     kkt = (fixture_site / "site/math/kkt.html").read_text(encoding="utf-8")
     assert 'id="in-roadmap"' in kkt
     assert 'href="../paths/demo/demo-basics.html#demo-linear-algebra"' in kkt
+
+
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+
+
+def test_plugin_reused_by_a_second_project(tmp_path: Path) -> None:
+    """Another project: other roadmap and docs folders, default theme, math and CSP off."""
+    project = tmp_path / "minimal"
+    shutil.copytree(MINIMAL, project)
+    result = run_module("mkdocs", "build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    stage = (site / "paths" / "tiny" / "tiny-one.html").read_text(encoding="utf-8")
+    assert "A topic" in stage and "mml-book.github.io" in stage
+    assert "Content-Security-Policy" not in stage  # csp: false
+    assert not (site / "paths" / "tiny" / "print.html").exists()  # print_pages: false
+    assert "katex" not in stage  # math: browser leaves the TeX for the browser
+    # Edit link through MkDocs' own repo_url + relative edit_uri, pointing at the YAML.
+    assert 'href="https://example.org/minimal/src/main/data/roadmap/tiny.yml"' in stage

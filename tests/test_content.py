@@ -8,9 +8,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from pydantic import BaseModel
 
-from jobbook.model import Path as RoadmapPath
-from jobbook.model import Question, Topic
-from jobbook.validate import normalize_url, validate_dir
+from jobbook.core.model import Path as RoadmapPath
+from jobbook.core.model import Question, Topic
+from jobbook.core.validate import normalize_url, validate_dir
 
 from .conftest import ROOT
 

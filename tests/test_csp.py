@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jobbook.csp import add_meta, policy, scan_page, sha256_source, shim_hashes
+from jobbook.site.csp import add_meta, policy, scan_page, sha256_source, shim_hashes
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jobbook.package import pack_site
+from jobbook.tools.package import pack_site
 
 from .conftest import ROOT
 from .test_hostile import copy_fixture
@@ -26,7 +26,7 @@ def run(args: list[str], cwd: Path, seed: str) -> None:
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
-        "PYTHONPATH": str(ROOT / "scripts"),
+        "PYTHONPATH": str(ROOT / "src"),
         "SOURCE_DATE_EPOCH": EPOCH,
         "PYTHONHASHSEED": seed,
     }

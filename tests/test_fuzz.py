@@ -1,6 +1,6 @@
 """Property-based fuzzing of ``jobbook check``: valid and mutated roadmap documents.
 
-Documents are built from strategies that mirror the pydantic model (``jobbook.model``),
+Documents are built from strategies that mirror the pydantic model (``jobbook.core.model``),
 then mutated structurally (wrong types, missing / extra keys, huge strings, weird
 unicode, deep nesting) or textually (BOM, CRLF, tabs, control characters, non-UTF-8
 bytes, duplicate keys, anchors / aliases, truncation, random bytes). Properties:
@@ -36,10 +36,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
-from jobbook import render
-from jobbook.model import ResourceType
-from jobbook.render import render_pages
-from jobbook.validate import validate_dir, validate_files
+from jobbook.core import render
+from jobbook.core.model import ResourceType
+from jobbook.core.render import render_pages
+from jobbook.core.validate import validate_dir, validate_files
 
 from .test_render import EXT_CONFIG, EXTENSIONS
 

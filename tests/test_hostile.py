@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from jobbook.cli import main as jobbook_main
-from jobbook.render import render_pages
-from jobbook.validate import validate_dir
+from jobbook.core.render import render_pages
+from jobbook.core.validate import validate_dir
 
 from .conftest import copy_fixture
 from .test_build_e2e import mkdocs_build
@@ -42,7 +42,7 @@ def billion_laughs() -> str:
 DRIVER = textwrap.dedent(
     """
     import json, resource, sys, time
-    import jobbook.load, jobbook.model, jobbook.validate, pydantic, yaml  # baseline
+    import jobbook.core.load, jobbook.core.model, jobbook.core.validate, pydantic, yaml  # baseline
     from jobbook.cli import main
 
     def vm_kb(field):

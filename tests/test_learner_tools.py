@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from jobbook.render import build_site, path_items, topic_items
-from jobbook.validate import validate_dir
+from jobbook.core.render import build_site, path_items, topic_items
+from jobbook.core.validate import validate_dir
 
 from .conftest import ROOT
 from .test_browser import SHOTS
@@ -102,7 +102,7 @@ def test_graph_nodes_link_to_pages_and_change_colour_with_progress(built_site, o
 
 def _rows():
     _, site = site_model()
-    from jobbook.render import _resource_rows
+    from jobbook.core.render import _resource_rows
 
     return _resource_rows(site)
 

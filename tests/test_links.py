@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from jobbook import links
-from jobbook.links import MAX_REDIRECTS, check_urls
+from jobbook.tools import links
+from jobbook.tools.links import MAX_REDIRECTS, check_urls
 
 TIMEOUT = 0.5
 SLOW = 2.0  # seconds the slow route sleeps: well over TIMEOUT

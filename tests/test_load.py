@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jobbook import load
-from jobbook.load import LineDict, LineList, line_of, load_file
+from jobbook.core import load
+from jobbook.core.load import LineDict, LineList, line_of, load_file
 
 
 def _load(tmp_path, text: str | bytes):

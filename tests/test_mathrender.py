@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from jobbook import mathrender
-from jobbook.mathrender import add_stylesheet, render_math, render_tex
+from jobbook.site import mathrender
+from jobbook.site.mathrender import add_stylesheet, render_math, render_tex
 
 from .conftest import ROOT
 

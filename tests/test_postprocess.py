@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from jobbook.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
+from jobbook.site.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
 
 PAGE = """<head><!-- Load mathjax -->
 <script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"> </script>
@@ -43,7 +43,7 @@ def test_heading_slug_keeps_chinese():
 
 
 def test_cjk_soft_breaks_are_joined_outside_code():
-    from jobbook.cjk import join_cjk_lines
+    from jobbook.site.cjk import join_cjk_lines
 
     text = "第一行\n第二行，\n  继续\nEnglish\nline\n```\n代码\n注释\n```\n表格\n| a |\n"
     assert (
@@ -53,7 +53,7 @@ def test_cjk_soft_breaks_are_joined_outside_code():
 
 
 def test_search_dialog_gets_an_accessible_name():
-    from jobbook.a11y import label_search_dialog
+    from jobbook.site.a11y import label_search_dialog
 
     html = '<div class="md-search" data-md-component="search" role="dialog"><label>'
     assert 'role="dialog" aria-label="站内搜索">' in label_search_dialog(html)
@@ -62,7 +62,7 @@ def test_search_dialog_gets_an_accessible_name():
 def test_search_segmentation_is_memoised_and_unchanged():
     from material.plugins.search.plugin import SearchIndex
 
-    from jobbook.speedups import memoise_search_segmentation
+    from jobbook.site.speedups import memoise_search_segmentation
 
     index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
     before = index._segment_chinese("互补松弛条件 KKT")
@@ -77,7 +77,7 @@ def test_search_entries_are_replayed_only_for_unchanged_pages():
 
     from material.plugins.search.plugin import SearchIndex
 
-    from jobbook.speedups import memoise_search_entries
+    from jobbook.site.speedups import memoise_search_entries
 
     def page(content: str, title: str = "页面") -> SimpleNamespace:
         toc = [SimpleNamespace(id="a", url="#a", children=[])]
@@ -107,7 +107,7 @@ def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     from mkdocs_jupyter import nbconvert2
 
-    from jobbook.notebooks import patch_mkdocs_jupyter
+    from jobbook.site.notebooks import patch_mkdocs_jupyter
 
     patch_mkdocs_jupyter()
 
@@ -126,7 +126,7 @@ def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
 def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
     from jinja2 import Environment, FileSystemLoader
 
-    from jobbook.speedups import MemoryBytecodeCache
+    from jobbook.core.templatecache import MemoryBytecodeCache
 
     cache = MemoryBytecodeCache()
     (tmp_path / "t.j2").write_text("旧 {{ x }}", encoding="utf-8")
@@ -142,7 +142,7 @@ def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
 
 
 def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path, monkeypatch):
-    from jobbook import speedups
+    from jobbook.site import speedups
 
     monkeypatch.setattr(speedups, "_SEGMENTS", speedups.OrderedDict())
     monkeypatch.setattr(speedups, "_USED", set())

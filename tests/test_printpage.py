@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jobbook.printpage import MissingPage, assemble, demote, prefix_ids, rebase_links
-from jobbook.render import render_pages
+from jobbook.core.render import render_pages
+from jobbook.site.printpage import MissingPage, assemble, demote, prefix_ids, rebase_links
 
 STAGE = (
     '<h1 id="s1">阶段一</h1>\n<p class="jb-facts">路线</p>\n'

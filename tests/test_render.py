@@ -8,8 +8,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from jobbook.render import doc_titles, md_text, md_url, render_pages
-from jobbook.validate import validate_dir
+from jobbook.core.render import doc_titles, md_text, md_url, render_pages
+from jobbook.core.validate import validate_dir
 
 from .conftest import FIXTURE_SITE, ROOT
 

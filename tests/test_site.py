@@ -13,8 +13,8 @@ from typing import ClassVar
 
 import pytest
 
-from jobbook.model import Topic
-from jobbook.validate import validate_dir
+from jobbook.core.model import Topic
+from jobbook.core.validate import validate_dir
 
 from .conftest import ROOT
 
@@ -184,7 +184,7 @@ def test_offline_zip_has_one_top_folder_with_index(built_site):
 
 
 def test_print_page_per_path_has_every_item_and_is_not_searched(built_site):
-    from jobbook.render import build_site, path_items
+    from jobbook.core.render import build_site, path_items
 
     roadmap = validate_dir(ROOT / "roadmap", ROOT, ROOT / "docs")
     site = build_site(roadmap)

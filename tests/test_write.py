@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jobbook.write import write_file, write_tree
+from jobbook.core.write import write_file, write_tree
 
 from .conftest import ROOT
 
@@ -49,7 +49,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _interrupted_build(site: Path, out: Path, sig: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
         [sys.executable, "-c", _INTERRUPTED_BUILD, str(out), sig],
         cwd=site,
@@ -91,7 +91,7 @@ def test_uninterrupted_build_replaces_output(fixture_site, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.md").write_text("x", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
         [sys.executable, "-m", "jobbook", "build", "--out", str(out)],
         cwd=fixture_site,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jobbook.write import write_file
+from jobbook.core.write import write_file
 
 
 def write_index_utf8(site_dir: Path) -> tuple[int, int] | None:

@@ -39,11 +39,11 @@ from urllib.error import URLError
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from urllib.request import HTTPErrorProcessor, HTTPSHandler, Request, build_opener
 
-from . import paths
-from .load import LineDict
-from .model import Topic
-from .validate import Roadmap, SourceFile, validate_dir
-from .write import write_file
+from jobbook.core import paths
+from jobbook.core.load import LineDict
+from jobbook.core.model import Topic
+from jobbook.core.validate import Roadmap, SourceFile, validate_dir
+from jobbook.core.write import write_file
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "

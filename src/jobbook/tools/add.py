@@ -31,11 +31,11 @@ from ruamel.yaml.error import YAMLError as RuamelYAMLError
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from . import paths
-from .load import Issue, load_file, relative_name, roadmap_files
-from .model import ID_PATTERN, HttpUrl, Lang, Level, ResourceType
-from .validate import load_tags, normalize_url, validate_files
-from .write import write_file
+from jobbook.core import paths
+from jobbook.core.load import Issue, load_file, relative_name, roadmap_files
+from jobbook.core.model import ID_PATTERN, HttpUrl, Lang, Level, ResourceType
+from jobbook.core.validate import load_tags, normalize_url, validate_files
+from jobbook.core.write import write_file
 
 FIELD_ORDER = ("title", "url", "type", "lang", "free", "level", "tags", "authors", "note")
 REQUIRED = ("title", "url", "type", "lang")

@@ -17,9 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2.bccache import Bucket, BytecodeCache
-
-from .write import write_file
+from jobbook.core.write import write_file
 
 MAX_ENTRIES = 50_000
 MAX_PAGES = 20_000
@@ -106,29 +104,6 @@ def save_segments(path: Path) -> int:
     payload = {"fingerprint": _fingerprint(), "segments": used}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     return len(used)
-
-
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled Jinja templates kept in memory across rebuilds in one process.
-
-    MkDocs creates a new theme environment for every build, so `mkdocs serve`
-    would otherwise recompile every template after each edit. Entries are keyed
-    by template name and source checksum, so an edited template is recompiled.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._store.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = MemoryBytecodeCache()
 
 
 def _toc_signature(toc: Any) -> tuple[Any, ...]:

@@ -1,4 +1,4 @@
-"""``jobbook bench``: how rendering and the MkDocs build scale with the roadmap size.
+"""``scripts/bench.py`` (``make bench``): how rendering and the MkDocs build scale with the roadmap size.
 
 For every scale k a synthetic project is generated from the real one (k copies
 of every path and shared topic, ids suffixed ``-s{i}``, resource URLs made
@@ -40,8 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
-from . import paths
-from .load import roadmap_files
+from jobbook.core import paths
+from jobbook.core.load import roadmap_files
 
 MB = 1024 * 1024
 NOTEBOOK_INDEX = "notebooks/index.md"
@@ -201,14 +201,15 @@ def bench_config(root: Path, *, hook: bool, nav: dict[str, list[object]] | None 
     lines = [s for s in lines if not re.match(r"\s*-\s.*\.ipynb['\"]?\s*$", s)]
     if not hook:
         # ``watch`` only matters for ``mkdocs serve`` and points at the roadmap it has not.
-        lines = _drop_blocks(lines, lambda s: s.startswith(("hooks:", "watch:")))
+        lines = _drop_blocks(lines, lambda s: s.startswith("watch:"))
+        lines = _drop_blocks(lines, lambda s: re.match(r"\s*- jobbook\b", s) is not None)
     out = []
     block = ""
     for line in lines:
         if line and not line.startswith((" ", "#")):
             block = line.split(":", 1)[0]
         match = re.match(r"(\s*- )(\S+)\s*$", line)
-        if block in ("hooks", "watch") and match and match[2] not in ("roadmap", "docs"):
+        if block == "watch" and match and match[2] not in ("roadmap", "docs"):
             line = f"{match[1]}{(root / match[2]).resolve()}"
         match = re.match(r"(\s*custom_dir:\s*)(\S+)\s*$", line)
         if match:
@@ -239,8 +240,8 @@ def count_resources(roadmap: Any) -> int:
 
 def render_once(project: Path) -> tuple[float, Any, list[Any]]:
     """Validate + render like the hook does (print pages as skeletons); (seconds, roadmap, pages)."""
-    from .render import doc_titles, render_pages
-    from .validate import validate_dir
+    from jobbook.core.render import doc_titles, render_pages
+    from jobbook.core.validate import validate_dir
 
     start = time.perf_counter()
     roadmap = validate_dir(project / "roadmap", project, project / "docs")
@@ -252,7 +253,7 @@ def render_once(project: Path) -> tuple[float, Any, list[Any]]:
 
 def build_env(root: Path) -> dict[str, str]:
     pythonpath = os.pathsep.join(
-        p for p in (str(root / "scripts"), os.environ.get("PYTHONPATH", "")) if p
+        p for p in (str(root / "src"), os.environ.get("PYTHONPATH", "")) if p
     )
     return {
         **os.environ,
@@ -295,7 +296,7 @@ def built_pages(site: Path) -> int:
 
 
 def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]:
-    from .write import write_tree
+    from jobbook.core.write import write_tree
 
     env = build_env(root)
     project = work / f"scale-{scale}" / "hook"
@@ -315,7 +316,7 @@ def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]
 
     # Baseline: the Markdown `jobbook build --out` writes (complete print pages),
     # built by plain mkdocs-material without the hook.
-    from .render import doc_titles, nav_for, render_pages
+    from jobbook.core.render import doc_titles, nav_for, render_pages
 
     pages = render_pages(roadmap, doc_titles(project / "docs"))
     generated = {p.path: p.content for p in pages}
@@ -485,3 +486,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     bench.add_argument("--keep", action="store_true", help="结束后保留临时工作目录")
     bench.set_defaults(func=_cmd_bench)
     return bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.py")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

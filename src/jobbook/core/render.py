@@ -13,9 +13,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .model import Milestone, Path, Resource, Stage, Topic, TopicRef
-from .speedups import TEMPLATE_CACHE
-from .validate import Roadmap
+from jobbook.core.model import Milestone, Path, Resource, Stage, Topic, TopicRef
+from jobbook.core.templatecache import TEMPLATE_CACHE
+from jobbook.core.validate import Roadmap
 
 TEMPLATES = FsPath(__file__).parent / "templates"
 
@@ -169,7 +169,7 @@ def path_topics(site: Site, path: Path) -> dict[str, list[str]]:
 
 
 def graph_for(site: Site, path: Path, page: str) -> Markup:
-    from .graph import path_graph
+    from jobbook.core.graph import path_graph
 
     topics = {t.id: t for s in path.stages for t in site.topics_of(s)}
     return path_graph(
@@ -310,16 +310,21 @@ def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
 
 
 def render_pages(
-    roadmap: Roadmap, page_titles: dict[str, str] | None = None, print_skeletons: bool = False
+    roadmap: Roadmap,
+    page_titles: dict[str, str] | None = None,
+    print_skeletons: bool = False,
+    print_pages: bool = True,
 ) -> list[Page]:
     """All generated pages, in a stable order.
 
-    ``print_skeletons``: print pages as placeholders per stage (the MkDocs hook fills
+    ``print_skeletons``: print pages as placeholders per stage (the MkDocs plugin fills
     them from the rendered stage pages); otherwise complete Markdown.
+    ``print_pages``: False leaves out the print pages and the links to them.
     """
     site = build_site(roadmap)
     env = _environment(site, roadmap.tags)
     env.globals["page_titles"] = page_titles or {}
+    env.globals["print_pages"] = print_pages
     pages: list[Page] = []
 
     def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:
@@ -333,7 +338,15 @@ def render_pages(
         add(path_page(path), path.title, src, "path.md.j2", path=path)
         for stage in path.stages:
             add(stage_page(path, stage), stage.title, src, "stage.md.j2", path=path, stage=stage)
-        add(print_page(path), f"{path.title}（打印版）", src, "print.md.j2", path=path, print=True)
+        if print_pages:
+            add(
+                print_page(path),
+                f"{path.title}（打印版）",
+                src,
+                "print.md.j2",
+                path=path,
+                print=True,
+            )
     add("topics/index.md", "专题", None, "topics_index.md.j2")
     for topic in site.shared.values():
         src = site.source_of[topic.id]

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .htmlhead import insert_at_head_start
+from jobbook.site.htmlhead import insert_at_head_start
 
 _MATH = re.compile(r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
 OPTIONS = {"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"}

@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import paths
-from .validate import validate_dir
+from jobbook.core import paths
+from jobbook.core.validate import validate_dir
 
 
 def _github(issue: object) -> str:
@@ -24,7 +24,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     root = paths.repo_root(target if target.is_dir() else target.parent)
     docs = root / "docs" if (root / "docs").is_dir() else None
     if target.is_file():
-        from .validate import load_tags, validate_files
+        from jobbook.core.validate import load_tags, validate_files
 
         tags, _ = load_tags(root / "roadmap", root)
         roadmap = validate_files([target], root, docs, tags)
@@ -44,8 +44,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .render import doc_titles, render_pages
-    from .write import write_tree
+    from jobbook.core.render import doc_titles, render_pages
+    from jobbook.core.write import write_tree
 
     root = paths.repo_root()
     roadmap = validate_dir(root / "roadmap", root, root / "docs")
@@ -62,7 +62,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_package(args: argparse.Namespace) -> int:
-    from .package import pack_site
+    from jobbook.tools.package import pack_site
 
     try:
         count = pack_site(Path(args.site), Path(args.out))
@@ -74,7 +74,7 @@ def _cmd_package(args: argparse.Namespace) -> int:
 
 
 def schema_text() -> str:
-    from .model import RoadmapFile
+    from jobbook.core.model import RoadmapFile
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
     schema.update(RoadmapFile.model_json_schema())
@@ -83,7 +83,7 @@ def schema_text() -> str:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     if args.write:
-        from .write import write_file
+        from jobbook.core.write import write_file
 
         target = paths.repo_root() / "roadmap" / "schema.json"
         write_file(target, schema_text())
@@ -112,11 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--site", default="site", help="构建输出目录（默认 site）")
     package.add_argument("--out", default="dist/ml-jobbook-offline.zip", help="zip 路径")
     package.set_defaults(func=_cmd_package)
-    from . import add, bench, links
+    from jobbook.tools import add, links
 
     add.add_parser(sub)
     links.add_parser(sub)
-    bench.add_parser(sub)
     schema = sub.add_parser("schema", help="输出路线图 YAML 的 JSON Schema")
     schema.add_argument(
         "--write", action="store_true", help="写入 roadmap/schema.json（编辑器补全用）"

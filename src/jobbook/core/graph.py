@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .model import Path, Topic, TopicRef
+from jobbook.core.model import Path, Topic, TopicRef
 
 WIDTH = 480
 MARGIN_LEFT = 26

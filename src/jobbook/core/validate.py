@@ -12,8 +12,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
-from .load import Issue, LineDict, LineList, LoadedFile, line_of, load_file, roadmap_files
-from .model import FIELD_NAMES, ID_PATTERN, RoadmapFile
+from jobbook.core.load import (
+    Issue,
+    LineDict,
+    LineList,
+    LoadedFile,
+    line_of,
+    load_file,
+    roadmap_files,
+)
+from jobbook.core.model import FIELD_NAMES, ID_PATTERN, RoadmapFile
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Pure roadmap engine: model -> load -> validate -> render. Imports no MkDocs."""

@@ -1,0 +1,1 @@
+"""The jobbook MkDocs plugin and the HTML post-processing it applies."""

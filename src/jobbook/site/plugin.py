@@ -1,0 +1,200 @@
+"""The ``jobbook`` MkDocs plugin: pages rendered from the roadmap YAML, and the
+HTML post-processing of the whole site (math, notebooks, print pages, CSP).
+
+Registered as the ``mkdocs.plugins`` entry point ``jobbook``. Validation,
+rendering and nav building live in :mod:`jobbook.core`; this module adapts them
+to MkDocs. State lives on the instance: because the class defines
+``on_startup``, MkDocs keeps one instance across ``mkdocs serve`` rebuilds.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from jinja2 import Environment
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from jobbook.core.render import (
+    Page,
+    backlinks,
+    backlinks_markdown,
+    doc_titles,
+    nav_for,
+    render_pages,
+)
+from jobbook.core.templatecache import TEMPLATE_CACHE
+from jobbook.core.validate import validate_dir
+from jobbook.site import mathrender
+from jobbook.site.a11y import label_search_dialog
+from jobbook.site.cjk import join_cjk_lines
+from jobbook.site.csp import apply_to_site as apply_csp
+from jobbook.site.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
+from jobbook.site.printpage import MissingPage
+from jobbook.site.printpage import assemble as assemble_print_page
+from jobbook.site.searchindex import write_index_utf8
+from jobbook.site.speedups import (
+    load_segments,
+    memoise_search_entries,
+    memoise_search_segmentation,
+    save_segments,
+)
+
+log = logging.getLogger("mkdocs.plugins.jobbook")
+
+
+class JobbookConfig(base.Config):
+    roadmap_dir = c.Type(str, default="roadmap")
+    """Folder of the roadmap YAML, relative to mkdocs.yml."""
+    cache_dir = c.Type(str, default=".cache/jobbook")
+    """Where build caches (jieba segmentations) are kept between builds."""
+    math = c.Choice(("build", "browser"), default="build")
+    """``build``: typeset formulas with the theme's vendored KaTeX at build time."""
+    csp = c.Type(bool, default=True)
+    """Add a Content-Security-Policy meta to every page (not under ``mkdocs serve``)."""
+    print_pages = c.Type(bool, default=True)
+    """One printable page per path (``paths/<id>/print.html``)."""
+
+
+def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
+    """Replace ``"@jobbook/..."`` placeholders in the configured nav."""
+    if isinstance(nav, list):
+        return [_expand(item, fragments) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _expand(value, fragments) for key, value in nav.items()}
+    if isinstance(nav, str) and nav.startswith("@jobbook/"):
+        if nav not in fragments:
+            raise PluginError(f"mkdocs.yml: 未知的导航占位符 {nav}")
+        return fragments[nav]
+    return nav
+
+
+class JobbookPlugin(BasePlugin[JobbookConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.pages: list[Page] = []
+        self.backlinks: dict[str, list[tuple[str, str]]] = {}
+        self.assembled: set[str] = set()
+        self.files: Files | None = None
+        self.segments_file = Path(".cache/jobbook/search-segments.json")
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if "mkdocs-jupyter" in config.plugins:
+            patch_mkdocs_jupyter()
+        memoise_search_segmentation()
+        if self.command == "serve":  # replaying entries only pays off across rebuilds
+            memoise_search_entries()
+        root = Path(config.config_file_path).parent
+        self.segments_file = root / self.config.cache_dir / "search-segments.json"
+        load_segments(self.segments_file)
+        docs_dir = Path(config.docs_dir)
+        roadmap = validate_dir(root / self.config.roadmap_dir, root, docs_dir)
+        if roadmap.issues:
+            lines = "\n".join(str(issue) for issue in roadmap.issues)
+            raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
+        pages = render_pages(
+            roadmap,
+            doc_titles(docs_dir),
+            print_skeletons=True,
+            print_pages=self.config.print_pages,
+        )
+        self.pages = pages
+        self.backlinks = backlinks(roadmap)
+        if config.nav:
+            config.nav = _expand(config.nav, nav_for(pages, roadmap))
+        return config
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.bytecode_cache = TEMPLATE_CACHE  # `mkdocs serve`: don't recompile the theme per edit
+        return env
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
+        for page in self.pages:
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"docs/{page.path} 与自动生成的页面重名，请改名")
+            file = File.generated(config, page.path, content=page.content)
+            if page.source:
+                # "Edit this page" opens the YAML the page comes from (relative to docs/).
+                file.edit_uri = posixpath.relpath(page.source, docs_rel)
+            files.append(file)
+        self.assembled = {p.path for p in self.pages if p.assembled}
+        self.files = files
+        return files
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        # A generated page's edit_uri climbs out of docs/ ("../roadmap/x.yml"); MkDocs keeps
+        # the dot segments when edit_uri is absolute, so resolve them here.
+        if page.edit_url and "/../" in page.edit_url:
+            parts = urlsplit(page.edit_url)
+            page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+        return context
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        links = self.backlinks.get(page.file.src_uri)
+        if links:
+            markdown += backlinks_markdown(page.file.src_uri, links)
+        return join_cjk_lines(markdown)
+
+    def _rendered(self, uri: str) -> str | None:
+        file = self.files.get_file_from_path(uri) if self.files is not None else None
+        return file.page.content if file is not None and file.page is not None else None
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.assembled:
+            # All pages were converted before any is written, so the stages are ready.
+            try:
+                output = assemble_print_page(output, page.file.src_uri, self._rendered)
+            except MissingPage as exc:
+                raise PluginError(f"{page.file.src_uri}: 缺少页面内容 {exc}") from exc
+        if page.file.src_uri.endswith(".ipynb"):
+            output = strip_cdn_scripts(output)
+        if (
+            self.config.math == "build"
+            and 'class="arithmatex"' in output
+            and mathrender.available()
+        ):
+            output = self._prerender_math(output, page, config)
+        # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
+        return label_search_dialog(fix_doc_links(output))
+
+    def _prerender_math(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        katex_js = Path(config.theme.custom_dir or "") / "assets/vendor/katex/katex.min.js"
+        if not config.theme.custom_dir or not katex_js.is_file():
+            return output  # no vendored KaTeX in this theme: the browser renders
+        output, errors = mathrender.render_math(output, katex_js)
+        for error in errors:
+            log.warning(f"{page.file.src_uri}: KaTeX 无法渲染公式 {error}")
+        css = posixpath.relpath(
+            "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
+        )
+        return mathrender.add_stylesheet(output, css, mathrender.fonts_used(output))
+
+    # After the search plugin wrote its index (priority 0), before the offline plugin
+    # (priority -100) inlines it into search_index.js.
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
+        write_index_utf8(site_dir)
+        save_segments(self.segments_file)
+        # `mkdocs serve` injects an inline live-reload script, which the policy would block.
+        if self.config.csp and self.command != "serve":
+            polyfills = config.extra.get("polyfills", [])
+            shim = next((p for p in polyfills if "iframe-worker" in p), None)
+            apply_csp(site_dir, site_dir / shim if shim else None)

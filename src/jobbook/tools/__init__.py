@@ -1,0 +1,1 @@
+"""Contributor commands: add a resource, check links, package the offline zip."""
