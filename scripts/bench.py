@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -92,9 +93,38 @@ def _notebook_free_pages(pages: list[str]) -> list[str]:
     return list(dict.fromkeys(mapped))
 
 
+def _question_ids(files: list[Any]) -> set[str]:
+    return {q["id"] for data in files for q in data.get("questions", [])}
+
+
+def _scrambled(text: str, copy: int) -> str:
+    """Same length, other character order: copies are not near-duplicates of each other."""
+    if copy == 0:
+        return text
+    chars = list(text)
+    random.Random(f"{copy}:{text}").shuffle(chars)
+    return "".join(chars).replace("$", "＄")
+
+
+def _copy_question(q: dict[str, Any], copy: int, remap: Any) -> dict[str, Any]:
+    return {
+        **q,
+        "id": remap(q["id"]),
+        "topic": remap(q["topic"]),
+        "text": _scrambled(q["text"], copy),
+        "pages": _notebook_free_pages(q.get("pages", [])),
+        "refs": [
+            {**r, "page": _notebook_free_pages([r["page"]])[0]} if "page" in r else r
+            for r in q["refs"]
+        ],
+    }
+
+
 def _copy_topic(topic: dict[str, Any], copy: int, remap: Any) -> dict[str, Any]:
     topic = dict(topic)
     topic["id"] = remap(topic["id"])
+    if "questions" in topic:
+        topic["questions"] = [remap(q) if isinstance(q, str) else q for q in topic["questions"]]
     topic["title"] = _title(topic["title"], copy)
     if "prerequisites" in topic:
         topic["prerequisites"] = [remap(p) for p in topic["prerequisites"]]
@@ -126,6 +156,10 @@ def _copy_file(data: dict[str, Any], copy: int, ids: set[str]) -> dict[str, Any]
             stage["title"] = _title(stage["title"], copy)
             if "prerequisites" in stage:
                 stage["prerequisites"] = [remap(p) for p in stage["prerequisites"]]
+            if "questions" in stage:
+                stage["questions"] = [
+                    remap(q) if isinstance(q, str) else q for q in stage["questions"]
+                ]
             stage["topics"] = [
                 {"ref": remap(t["ref"])} if "ref" in t else _copy_topic(t, copy, remap)
                 for t in stage.get("topics", [])
@@ -135,6 +169,8 @@ def _copy_file(data: dict[str, Any], copy: int, ids: set[str]) -> dict[str, Any]
         out["path"] = path
     if data.get("topics"):
         out["topics"] = [_copy_topic(t, copy, remap) for t in data["topics"]]
+    if data.get("questions"):
+        out["questions"] = [_copy_question(q, copy, remap) for q in data["questions"]]
     return out
 
 
@@ -155,7 +191,7 @@ def generate(root: Path, dest: Path, scale: int) -> None:
     src_dir = root / "roadmap"
     sources = roadmap_files(src_dir)
     datas = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sources]
-    ids = _node_ids(datas)
+    ids = _node_ids(datas) | _question_ids(datas)
     out_dir = dest / "roadmap"
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src_dir / "tags.yml", out_dir / "tags.yml")

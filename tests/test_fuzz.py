@@ -243,10 +243,7 @@ def milestone(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
-QUESTION = st.one_of(
-    LONG,
-    st.fixed_dictionaries({"text": LONG}, optional={"answer": LONG}),
-)
+QUESTION = st.fixed_dictionaries({"text": LONG}, optional={"answer": LONG})
 
 
 def topic(draw: st.DrawFn, ids: Ids, urls: list[int]) -> dict[str, Any]:

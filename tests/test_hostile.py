@@ -159,7 +159,27 @@ class Corpus:
         return {"id": mid, "title": self.title(), "target": self.text(), "details": self.text()}
 
     def questions(self) -> list[object]:
-        return [self.text(), {"text": self.text(), "answer": self.text()}]
+        """Stages and topics reference bank questions by id."""
+        return [f"hostile-{n}" for n in range(1, 3)]
+
+    def bank(self) -> list[dict[str, object]]:
+        """One question per payload, the payload in every rendered field."""
+        return [
+            {
+                "id": f"hostile-{n}",
+                # distinct CJK prefixes keep two similar payloads from being near-duplicates
+                "text": "".join(chr(0x4E00 + 97 * n + k) for k in range(4)) + payload,
+                "area": "classic-ml",
+                "level": "basic",
+                "kind": "concept",
+                "topic": "demo-trees",
+                "answer": [f"{self.text()} 这一点之后是一段足够长的普通说明文字。", self.text()],
+                "follow_ups": [{"q": self.text(), "a": self.text()}],
+                "refs": [{"title": self.text(), "url": "https://example.org/ref"}],
+                "reviewed": "2026-12-02",
+            }
+            for n, payload in enumerate(PAYLOADS, start=1)
+        ]
 
     def topic(self, tid: str, urls: list[str], pages: list[str] | None = None) -> dict[str, object]:
         topic: dict[str, object] = {
@@ -251,6 +271,7 @@ class Corpus:
         return {
             "roadmap/demo.yml": {"path": path},
             "roadmap/topics/shared.yml": {"topics": [shared]},
+            "roadmap/questions/hostile.yml": {"questions": self.bank()},
         }
 
 
@@ -354,8 +375,33 @@ def test_every_rendered_field_carries_a_payload(xss_build):
     demo = (hostile.parent / "roadmap" / "demo.yml").read_text(encoding="utf-8")
     for field in ("audience", "intro", "timeline", "goals", "branch", "practice", "self_check"):
         assert f"{field}:" in demo
-    for field in ("answer", "columns", "rows", "authors", "note", "target", "details"):
+    for field in ("columns", "rows", "authors", "note", "target", "details"):
         assert f"{field}:" in demo
+    bank = (hostile.parent / "roadmap" / "questions" / "hostile.yml").read_text(encoding="utf-8")
+    for field in ("text", "answer", "follow_ups", "refs"):
+        assert f"{field}:" in bank
+
+
+def test_practice_cards_carry_no_active_content(xss_build):
+    """The practice data scripts hold card HTML: payloads in it stay text."""
+    _, hostile_site, _ = xss_build
+    chunks = sorted((hostile_site / "assets" / "data").glob("questions-*.js"))
+    assert chunks
+    problems = []
+    for chunk in chunks:
+        source = chunk.read_text(encoding="utf-8")
+        match = re.fullmatch(
+            r'document\.dispatchEvent\(new CustomEvent\("jobbook:(\w+)",\{detail:(.*)\}\)\);\n',
+            source,
+            re.S,
+        )
+        assert match, chunk.name  # one statement, nothing else executes
+        detail = json.loads(match[2])
+        for card in detail.get("cards", []):
+            found = scan("<article>" + card["q"] + card["a"] + card["f"] + "</article>")
+            problems += [(chunk.name, card["id"], *f) for f in found.findings]
+            problems += [(chunk.name, card["id"], "script") for _ in found.scripts]
+    assert problems == []
 
 
 def test_no_active_content_in_any_article(xss_build):

@@ -262,11 +262,7 @@ def load_file(path: Path, root: Path) -> LoadedFile:
 def roadmap_files(roadmap_dir: Path) -> list[Path]:
     """All roadmap YAML files, sorted for a stable order."""
     files = [*roadmap_dir.rglob("*.yml"), *roadmap_dir.rglob("*.yaml")]
-    return sorted(
-        p
-        for p in files
-        if p.name != "tags.yml" and "questions" not in p.relative_to(roadmap_dir).parts
-    )
+    return sorted(p for p in files if p.name != "tags.yml")
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int:

@@ -6,6 +6,7 @@ One file holds either a learning ``path`` (stages → topics), a list of shared
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -13,7 +14,6 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -92,16 +92,117 @@ class Milestone(Strict):
     details: Text | None = None
 
 
-def _question_from_str(value: Any) -> Any:
-    return {"text": value} if isinstance(value, str) else value
-
-
 class Question(Strict):
+    """Legacy inline question (being moved to the bank)."""
+
     text: Text
     answer: Text | None = None
 
 
-QuestionEntry = Annotated[Question, BeforeValidator(_question_from_str)]
+# A stage or topic lists bank question ids (``questions: [id, …]``).
+QuestionEntry = Id | Question
+
+
+# ---- question bank (roadmap/questions/*.yml) ---------------------------------------------
+
+# Area id → (label, minimum number of questions the bank promises; tests hold it).
+AREAS: dict[str, tuple[str, int]] = {
+    "math": ("数学、概率与优化", 25),
+    "classic-ml": ("经典机器学习", 30),
+    "trees": ("决策树与集成学习", 20),
+    "metrics": ("评估指标、校准与 A/B 实验", 30),
+    "data": ("特征与数据", 20),
+    "dl": ("深度学习基础", 40),
+    "cv": ("视觉、多模态与扩散", 30),
+    "nlp": ("Transformer 与 NLP", 30),
+    "llm-training": ("大模型训练、对齐与微调", 40),
+    "llm-inference": ("大模型推理与量化", 35),
+    "rag": ("RAG、Agent 与大模型评测", 20),
+    "recsys": ("推荐、搜索与广告", 45),
+    "distributed": ("分布式训练与 GPU", 30),
+    "mlops": ("部署、MLOps 与监控", 15),
+    "coding": ("手撕代码", 25),
+    "design": ("系统设计与项目面", 25),
+}
+Area = Literal[
+    "math",
+    "classic-ml",
+    "trees",
+    "metrics",
+    "data",
+    "dl",
+    "cv",
+    "nlp",
+    "llm-training",
+    "llm-inference",
+    "rag",
+    "recsys",
+    "distributed",
+    "mlops",
+    "coding",
+    "design",
+]
+QuestionLevel = Literal["basic", "intermediate", "advanced"]
+QuestionKind = Literal["concept", "derivation", "coding", "design", "scenario", "behavioural"]
+ANSWER_MIN, ANSWER_MAX = 30, 1500  # characters, all points together
+PagePath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.(md|ipynb)(#[A-Za-z0-9_-]+)?$")]
+AnswerText = Annotated[str, Field(min_length=1, max_length=ANSWER_MAX)]
+
+
+class QuestionRef(Strict):
+    """Where the answer can be checked: a paper, a book section, official docs or a site page."""
+
+    title: ShortText
+    url: HttpUrl | None = None
+    page: PagePath | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> QuestionRef:
+        if self.url is not None and self.page is not None:
+            raise ValueError("参考资料只能写 url 或 page 之一")
+        return self
+
+
+class FollowUp(Strict):
+    """常见追问: a short question and its short answer."""
+
+    q: ShortText
+    a: Annotated[str, Field(min_length=2, max_length=600)]
+
+
+class BankQuestion(Strict):
+    """One interview question of the bank; stages and topics reference it by id."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=4, max_length=400)]
+    area: Area
+    level: QuestionLevel
+    kind: QuestionKind
+    topic: Id
+    tags: list[Annotated[str, Field(pattern=ID_PATTERN)]] = []
+    answer: AnswerText | Annotated[list[AnswerText], Field(min_length=1, max_length=12)]
+    follow_ups: list[FollowUp] = Field(default=[], max_length=3)
+    refs: list[QuestionRef] = Field(min_length=1)
+    pages: list[PagePath] = []
+    reviewed: dt.date
+    solution: Annotated[str, Field(min_length=10, max_length=10000)] | None = None
+    checks: Annotated[str, Field(min_length=10, max_length=10000)] | None = None
+    renamed_from: list[Id] = []
+
+    @property
+    def points(self) -> list[str]:
+        return [self.answer] if isinstance(self.answer, str) else list(self.answer)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BankQuestion:
+        size = sum(len(p) for p in self.points)
+        if not ANSWER_MIN <= size <= ANSWER_MAX:
+            raise ValueError(f"answer 共 {size} 字，应在 {ANSWER_MIN}–{ANSWER_MAX} 字之间")
+        if (self.kind == "coding") != (self.solution is not None):
+            raise ValueError("kind: coding 的题目必须有 solution，其他题目不能有")
+        if (self.solution is None) != (self.checks is None):
+            raise ValueError("solution 和 checks 要一起写（checks 是可执行的断言）")
+        return self
 
 
 class Table(Strict):
@@ -190,11 +291,12 @@ class RoadmapFile(Strict):
 
     path: Path | None = None
     topics: list[Topic] = []
+    questions: list[BankQuestion] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> RoadmapFile:
-        if self.path is None and not self.topics:
-            raise ValueError("文件里至少要有 path 或 topics")
+        if self.path is None and not self.topics and not self.questions:
+            raise ValueError("文件里至少要有 path、topics 或 questions")
         return self
 
 
@@ -205,6 +307,9 @@ FIELD_NAMES: frozenset[str] = frozenset(
         ChecklistItem,
         Milestone,
         Question,
+        QuestionRef,
+        FollowUp,
+        BankQuestion,
         Table,
         Topic,
         TopicRef,

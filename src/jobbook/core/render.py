@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from jobbook.core.model import Milestone, Path, Resource, Stage, Topic, TopicRef
+from jobbook.core import bankdata, richtext
+from jobbook.core.model import (
+    AREAS,
+    BankQuestion,
+    Milestone,
+    Path,
+    Resource,
+    Stage,
+    Topic,
+    TopicRef,
+)
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import Roadmap
 
@@ -36,6 +46,16 @@ TYPE_LABELS = {
 }
 LANG_LABELS = {"zh": "中文", "en": "英文", "multi": "多语言"}
 LEVEL_LABELS = {"beginner": "入门", "intermediate": "进阶", "advanced": "高级"}
+Q_LEVEL_LABELS = {"basic": "基础", "intermediate": "进阶", "advanced": "高级"}
+KIND_LABELS = {
+    "concept": "概念",
+    "derivation": "推导",
+    "coding": "手撕代码",
+    "design": "系统设计",
+    "scenario": "场景题",
+    "behavioural": "项目与行为",
+}
+AREA_LABELS = {key: label for key, (label, _) in AREAS.items()}
 
 # Characters that would start Markdown, HTML, math or table syntax.
 _ENTITY_CHARS = set("&<>[]|\\$`")
@@ -53,6 +73,35 @@ def md_text(value: object) -> Markup:
 
 
 _URL_SAFE = "/:?#=&%~+,;@!$*-._"
+
+
+def md_rich(value: str) -> Markup:
+    """Answer markup for a Markdown context: escaped text, ``$math$`` left to arithmatex.
+
+    Display math inside a point becomes inline ``\\displaystyle`` math (arithmatex only
+    takes ``$$`` blocks on their own lines); inline code stays inline code.
+    """
+    out: list[str] = []
+    pos = 0
+
+    def text(piece: str) -> str:
+        if not piece.strip():
+            return " " if piece else ""
+        lead = " " if piece[0].isspace() else ""
+        trail = " " if piece[-1].isspace() else ""
+        return lead + md_text(piece) + trail
+
+    for m in richtext.TOKEN.finditer(value):
+        out.append(text(value[pos : m.start()]))
+        if m["display"] is not None:
+            out.append("$\\displaystyle " + " ".join(m["display"].split()) + "$")
+        elif m["inline"] is not None:
+            out.append(f"${m['inline']}$")
+        else:
+            out.append(f"`{m['code']}`")
+        pos = m.end()
+    out.append(text(value[pos:]))
+    return Markup("".join(out).strip())
 
 
 def md_url(value: str) -> Markup:
@@ -97,6 +146,8 @@ class Site:
     occurrences: dict[str, list[Occurrence]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     pages_of: dict[str, str] = field(default_factory=dict)  # id → page path (+ anchor)
+    questions: dict[str, BankQuestion] = field(default_factory=dict)  # bank order
+    question_paths: dict[str, list[str]] = field(default_factory=dict)  # question → path ids
 
     def topics_of(self, stage: Stage) -> list[Topic]:
         return [self.shared[t.ref] if isinstance(t, TopicRef) else t for t in stage.topics]
@@ -116,6 +167,14 @@ def print_page(path: Path) -> str:
 
 def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
+
+
+def area_page(area: str) -> str:
+    return f"questions/{area}.md"
+
+
+def question_page(q: BankQuestion) -> str:
+    return f"{area_page(q.area)}#{q.id}"
 
 
 def build_site(roadmap: Roadmap) -> Site:
@@ -146,7 +205,61 @@ def build_site(roadmap: Roadmap) -> Site:
                 else:
                     site.titles[entry.id] = entry.title
                     site.pages_of[entry.id] = f"{stage_page(path, stage)}#{entry.id}"
+    for sf in roadmap.files:
+        for q in sf.model.questions:
+            site.questions[q.id] = q
+            source_of[q.id] = sf.rel
+    topic_paths: dict[str, list[str]] = {}
+    for path in paths:
+        for stage in path.stages:
+            for topic in site.topics_of(stage):
+                topic_paths.setdefault(topic.id, []).append(path.id)
+                for qid in topic.questions:
+                    if isinstance(qid, str):
+                        site.question_paths.setdefault(qid, []).append(path.id)
+            for qid in stage.questions:
+                if isinstance(qid, str):
+                    site.question_paths.setdefault(qid, []).append(path.id)
+    for q in site.questions.values():
+        found = site.question_paths.get(q.id, []) + topic_paths.get(q.topic, [])
+        site.question_paths[q.id] = list(dict.fromkeys(found))
     return site
+
+
+def practice_index(site: Site) -> Markup:
+    """id → [area, level, kind, paths] for the practice page (inline JSON, not executed)."""
+    index = {
+        q.id: [q.area, q.level, q.kind, site.question_paths.get(q.id, [])]
+        for q in site.questions.values()
+    }
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("</", "<\\/"))
+
+
+def _issue_link(repo_url: str) -> Callable[[BankQuestion], str]:
+    base = repo_url.rstrip("/") + "/issues/new?"
+
+    def link(q: BankQuestion) -> str:
+        title = f"题库纠错：{q.id}"
+        body = f"题目 id：{q.id}\n题目：{q.text}\n\n哪里有问题（请附参考资料）：\n"
+        return base + urlencode({"title": title, "body": body, "labels": "question-bank"})
+
+    return link
+
+
+def topic_questions(site: Site, topic: Topic) -> list[BankQuestion]:
+    """Questions that belong to a topic, then those it references explicitly."""
+    own = [q for q in site.questions.values() if q.topic == topic.id]
+    refs = [i for i in topic.questions if isinstance(i, str)]
+    extra = [site.questions[i] for i in refs if site.questions[i] not in own]
+    return own + extra
+
+
+def questions_by_area(site: Site) -> list[tuple[str, list[BankQuestion]]]:
+    groups: dict[str, list[BankQuestion]] = {}
+    for q in site.questions.values():
+        groups.setdefault(q.area, []).append(q)
+    return [(area, groups[area]) for area in AREAS if area in groups]
 
 
 def topic_items(topic: Topic) -> list[str]:
@@ -202,9 +315,12 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         bytecode_cache=TEMPLATE_CACHE,
     )
     env.filters["md"] = md_text
+    env.filters["rich"] = md_rich
+    env.filters["html"] = richtext.to_html
     env.filters["mdurl"] = md_url
     env.filters["attr"] = attr
     env.filters["grouped"] = _group_resources
+    env.filters["question"] = lambda qid: site.questions[qid]
 
     def link(target_id: str, page: str) -> Markup:
         target = site.pages_of[target_id]
@@ -237,6 +353,14 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         checklist=lambda path: checklist_lines(site, path),
         tag_labels=roadmap_tags or {},
         is_milestone=lambda m: isinstance(m, Milestone),
+        AREA_LABELS=AREA_LABELS,
+        Q_LEVEL_LABELS=Q_LEVEL_LABELS,
+        KIND_LABELS=KIND_LABELS,
+        area_page=area_page,
+        question_page=question_page,
+        topic_questions=lambda topic: topic_questions(site, topic),
+        questions_by_area=lambda: questions_by_area(site),
+        question=lambda qid: site.questions[qid],
     )
     return env
 
@@ -314,17 +438,21 @@ def render_pages(
     page_titles: dict[str, str] | None = None,
     print_skeletons: bool = False,
     print_pages: bool = True,
+    repo_url: str | None = None,
 ) -> list[Page]:
     """All generated pages, in a stable order.
 
     ``print_skeletons``: print pages as placeholders per stage (the MkDocs plugin fills
     them from the rendered stage pages); otherwise complete Markdown.
     ``print_pages``: False leaves out the print pages and the links to them.
+    ``repo_url``: a GitHub repository; questions then get a "报告错误" issue link.
     """
     site = build_site(roadmap)
     env = _environment(site, roadmap.tags)
     env.globals["page_titles"] = page_titles or {}
     env.globals["print_pages"] = print_pages
+    env.globals["issue_url"] = _issue_link(repo_url) if repo_url else None
+    env.globals["practice_index"] = lambda: practice_index(site)
     pages: list[Page] = []
 
     def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:
@@ -352,6 +480,23 @@ def render_pages(
         src = site.source_of[topic.id]
         add(topic_page(topic.id), topic.title, src, "topic.md.j2", topic=topic)
     add("resources.md", "资源索引", None, "resources.md.j2", rows=_resource_rows(site))
+    if site.questions:
+        add("questions/index.md", "面试题库", None, "questions_index.md.j2")
+        for area, questions in questions_by_area(site):
+            src = site.source_of[questions[0].id]
+            add(
+                area_page(area),
+                AREA_LABELS[area],
+                src,
+                "questions_area.md.j2",
+                area=area,
+                questions=questions,
+            )
+        add("questions/print.md", "面试题库（打印版）", None, "questions_print.md.j2")
+        add("practice.md", "刷题练习", None, "practice.md.j2")
+        anki = bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
+        tsv = bankdata.TSV_PAGE
+        pages.append(Page(tsv, "Anki TSV", None, anki[tsv]))
     add("progress.md", "我的进度", None, "progress.md.j2")
     return pages
 
@@ -389,4 +534,12 @@ def nav_for(pages: list[Page], roadmap: Roadmap) -> dict[str, list[object]]:
         path_nav.append({path.title: items})
     topic_nav: list[object] = ["topics/index.md"]
     topic_nav += [{t.title: topic_page(t.id)} for t in site.shared.values()]
-    return {"@jobbook/paths": path_nav, "@jobbook/topics": topic_nav}
+    question_nav: list[object] = []
+    if site.questions:
+        question_nav = ["questions/index.md", "practice.md"]
+        question_nav += [{AREA_LABELS[a]: area_page(a)} for a, _ in questions_by_area(site)]
+    return {
+        "@jobbook/paths": path_nav,
+        "@jobbook/topics": topic_nav,
+        "@jobbook/questions": question_nav,
+    }

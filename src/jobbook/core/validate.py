@@ -22,6 +22,7 @@ from jobbook.core.load import (
     roadmap_files,
 )
 from jobbook.core.model import FIELD_NAMES, ID_PATTERN, RoadmapFile
+from jobbook.core.questions import check_bank, raw_questions
 
 
 @dataclass
@@ -237,8 +238,20 @@ def _cross_checks(
         if node.kind == "shared":
             shared.add(node_id)
 
+    topic_ids = {
+        i for n in nodes if n.kind in ("topic", "shared") and (i := _str(n.raw, "id")) is not None
+    }
+    bank = (q for lf in loaded for q in raw_questions(lf.rel, lf.data))
+    bank_issues, bank_ids = check_bank(bank, topic_ids, tags, docs_dir)
+    issues += bank_issues
+
     urls: dict[str, tuple[str, int, str]] = {}
     for node in nodes:
+        for qid, line in _strings(node.raw, "questions"):
+            if qid not in bank_ids:
+                close = difflib.get_close_matches(qid, bank_ids, n=1, cutoff=0.7)
+                hint = f"（你是不是想写 '{close[0]}'？）" if close else ""
+                issues.append(Issue(node.rel, line, f"题库中没有 id 为 '{qid}' 的题目{hint}"))
         for pre, line in _strings(node.raw, "prerequisites"):
             if pre not in ids:
                 issues.append(Issue(node.rel, line, f"前置条件引用了不存在的 id '{pre}'"))

@@ -24,12 +24,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from jobbook.core import bankdata
 from jobbook.core.render import (
+    AREA_LABELS,
     Page,
     backlinks,
     backlinks_markdown,
+    build_site,
     doc_titles,
     nav_for,
+    questions_by_area,
     render_pages,
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
@@ -63,6 +67,8 @@ class JobbookConfig(base.Config):
     """Add a Content-Security-Policy meta to every page (not under ``mkdocs serve``)."""
     print_pages = c.Type(bool, default=True)
     """One printable page per path (``paths/<id>/print.html``)."""
+    issues = c.Type(bool, default=True)
+    """"报告错误" links on questions (needs a GitHub ``repo_url``)."""
 
 
 def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
@@ -85,6 +91,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.backlinks: dict[str, list[tuple[str, str]]] = {}
         self.assembled: set[str] = set()
         self.files: Files | None = None
+        self.data_files: dict[str, str] = {}
         self.segments_file = Path(".cache/jobbook/search-segments.json")
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -104,13 +111,21 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if roadmap.issues:
             lines = "\n".join(str(issue) for issue in roadmap.issues)
             raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
+        repo = config.repo_url if self.config.issues else None
         pages = render_pages(
             roadmap,
             doc_titles(docs_dir),
             print_skeletons=True,
             print_pages=self.config.print_pages,
+            repo_url=repo if repo and "github.com" in repo else None,
         )
         self.pages = pages
+        self.data_files = {}
+        site = build_site(roadmap)
+        if site.questions:
+            groups = questions_by_area(site)
+            self.data_files |= bankdata.practice_chunks(groups, self._typesetter(config))
+            self.data_files |= bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         self.backlinks = backlinks(roadmap)
         if config.nav:
             config.nav = _expand(config.nav, nav_for(pages, roadmap))
@@ -130,6 +145,9 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 # "Edit this page" opens the YAML the page comes from (relative to docs/).
                 file.edit_uri = posixpath.relpath(page.source, docs_rel)
             files.append(file)
+        for path, content in self.data_files.items():
+            if path.endswith(".js"):
+                files.append(File.generated(config, path, content=content))
         self.assembled = {p.path for p in self.pages if p.assembled}
         self.files = files
         return files
@@ -165,18 +183,37 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 raise PluginError(f"{page.file.src_uri}: 缺少页面内容 {exc}") from exc
         if page.file.src_uri.endswith(".ipynb"):
             output = strip_cdn_scripts(output)
-        if (
-            self.config.math == "build"
-            and 'class="arithmatex"' in output
-            and mathrender.available()
-        ):
+        # The practice page shows cards typeset at build time: it needs KaTeX's stylesheet.
+        needs_math = 'class="arithmatex"' in output or page.file.src_uri == "practice.md"
+        if self.config.math == "build" and needs_math and mathrender.available():
             output = self._prerender_math(output, page, config)
         # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
         return label_search_dialog(fix_doc_links(output))
 
+    @staticmethod
+    def _katex_js(config: MkDocsConfig) -> Path | None:
+        if not config.theme.custom_dir:
+            return None
+        katex_js = Path(config.theme.custom_dir) / "assets/vendor/katex/katex.min.js"
+        return katex_js if katex_js.is_file() else None
+
+    def _typesetter(self, config: MkDocsConfig) -> bankdata.Typeset | None:
+        """Typeset the practice cards' math like the pages' (one V8 call for all cards)."""
+        katex_js = self._katex_js(config)
+        if self.config.math != "build" or katex_js is None or not mathrender.available():
+            return None
+
+        def typeset(fields: list[str]) -> list[str]:
+            html, errors = mathrender.render_math("\x00".join(fields), katex_js)
+            for error in errors:
+                log.warning(f"题库：KaTeX 无法渲染公式 {error}")
+            return html.split("\x00")
+
+        return typeset
+
     def _prerender_math(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
-        katex_js = Path(config.theme.custom_dir or "") / "assets/vendor/katex/katex.min.js"
-        if not config.theme.custom_dir or not katex_js.is_file():
+        katex_js = self._katex_js(config)
+        if katex_js is None:
             return output  # no vendored KaTeX in this theme: the browser renders
         output, errors = mathrender.render_math(output, katex_js)
         for error in errors:
