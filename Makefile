@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install lock browser serve check test lint format site bench vendor clean
+.PHONY: help install lock browser serve check test lint format site bench vendor clean js lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,10 +43,11 @@ serve: install ## Live preview at http://127.0.0.1:8000 (rebuilds when roadmap/ 
 check: install ## Validate roadmap/*.yml (file:line: message per problem)
 	$(BIN)/jobbook check
 
-lint: install ## ruff lint + format check + the import contract between layers
+lint: install node_modules/.package-lock.json ## ruff, the import contract between layers, ESLint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	node_modules/.bin/eslint overrides/src
 
 format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -54,6 +55,11 @@ format: install ## Apply ruff fixes and formatting
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
+
+ESBUILD_FLAGS := --bundle --format=iife --target=es2019 --minify --legal-comments=none
+
+js: node_modules/.package-lock.json ## Bundle overrides/src/*.js into overrides/assets/js/jobbook.js (esbuild)
+	node_modules/.bin/esbuild overrides/src/main.js $(ESBUILD_FLAGS) --outfile=overrides/assets/js/jobbook.js
 
 test: install browser node_modules/.package-lock.json lint ## Everything CI runs: lint, unit, golden, end-to-end and browser tests
 	$(BIN)/python -m pytest

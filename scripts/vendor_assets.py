@@ -10,6 +10,7 @@ copied to ``overrides/assets/vendor/<name>/`` with the package licence:
   ask for the woff/ttf fallbacks that are not shipped.
 - iframe-worker: the shim Material uses to run the search worker from
   ``file://``; without a local copy Material loads it from a CDN.
+- ts-fsrs: the FSRS scheduler of the practice page (UMD build, loaded only there).
 
 Usage: python scripts/vendor_assets.py [--check]
 """
@@ -69,6 +70,13 @@ PACKAGES = [
         version="1.0.4",
         integrity="sha512-roeaaI+Lg1LJNfgpCjoRe/+WzEjy9+Z08LoEvu85MCPbBjwm+qXz8Ag5U05lHa6V1CysZyGzE0SOkAtSUA5q7Q==",
         files={"package/shim/index.js": "shim.js", "package/LICENSE": "LICENSE"},
+    ),
+    # FSRS spaced repetition for the practice page (UMD build: defines window.FSRS).
+    Package(
+        name="ts-fsrs",
+        version="5.4.2",
+        integrity="sha512-z4qop4pzTcyTzuJ566d9EaX/4bZZzhYfeaPImfVr+xcYT65c5oBgFDijUhCE/D+C78eaolHIhKRZ04/RwF+v2g==",
+        files={"package/dist/index.umd.js": "fsrs.umd.js", "package/LICENSE": "LICENSE"},
     ),
 ]
 

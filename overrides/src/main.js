@@ -1,0 +1,25 @@
+/* Entry point of the site's script (bundled by esbuild into assets/js/jobbook.js).
+ * Material's document$ emits the current page and every page that instant navigation
+ * brings in. From file:// it does not emit at all (measured: not even to late
+ * subscribers), so a page whose document$ stayed silent until DOMContentLoaded is set
+ * up then; each path runs once per page. */
+import * as progress from "./progress.js";
+import * as tools from "./tools.js";
+import * as practice from "./practice.js";
+
+const modules = [progress, tools, practice];
+modules.forEach(function (m) { m.install(); });
+
+let started = false;
+function init() {
+  started = true;
+  modules.forEach(function (m) { m.init(); });
+}
+
+if (window.document$) window.document$.subscribe(init);
+// Material's own DOMContentLoaded listener (registered first) feeds document$ when it works.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", function () { if (!started) init(); });
+} else if (!started) {
+  init();
+}
