@@ -71,7 +71,14 @@ site: install ## Strict offline build into site/ and dist/ml-jobbook-offline.zip
 bench: install ## Benchmark build time, memory and size at 1x and 10x the roadmap (FULL=1 adds 100x)
 	$(BIN)/python scripts/bench.py $(if $(FULL),--full,)
 
-vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker) from npm, checksum-verified
+$(VENV)/.lab-installed: $(STAMP) requirements-lab.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-lab.lock
+	@touch $@
+
+lab: $(VENV)/.lab-installed ## JupyterLab on docs/notebooks/ in the project's environment (edit and run the notebooks)
+	$(BIN)/jupyter lab --notebook-dir=docs/notebooks $(if $(SUDO),,--allow-root) $(LAB_ARGS)
+
+vendor: ## Refresh vendored front-end assets (KaTeX, iframe-worker, ts-fsrs) from npm, checksum-verified
 	$(BIN)/python scripts/vendor_assets.py
 
 clean: ## Remove build outputs and caches (keeps .venv)

@@ -8,6 +8,8 @@ import pytest
 
 from jobbook.site.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
 
+from .conftest import ROOT
+
 PAGE = """<head><!-- Load mathjax -->
 <script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"> </script>
 <!-- MathJax configuration --><script type="text/x-mathjax-config">init_mathjax()</script>
@@ -164,3 +166,38 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
         assert speedups.load_segments(cache) == 0
     assert speedups.load_segments(tmp_path / "missing.json") == 0
     assert not speedups._SEGMENTS
+
+
+def test_notebook_pages_offer_download_colab_and_binder():
+    from jobbook.site.notebooks import add_actions, run_links
+
+    runs = run_links("notebooks/pca-svd.ipynb", "https://github.com/o/r", "main", "docs")
+    assert runs == [
+        (
+            "在 Colab 中打开",
+            "https://colab.research.google.com/github/o/r/blob/main/docs/notebooks/pca-svd.ipynb",
+        ),
+        (
+            "在 Binder 中打开",
+            "https://mybinder.org/v2/gh/o/r/main?labpath=docs/notebooks/pca-svd.ipynb",
+        ),
+    ]
+    html = add_actions("<h1>PCA</h1><p>x</p>", "notebooks/pca-svd.ipynb", runs, offline=True)
+    assert html.startswith('<h1>PCA</h1><p class="jb-nb-actions">')
+    assert '<a class="md-button" href="pca-svd.ipynb" download>下载 .ipynb</a>' in html
+    assert "（需要联网）" in html and 'rel="noopener noreferrer"' in html
+    online = add_actions("<h1>PCA</h1>", "notebooks/pca-svd.ipynb", runs, offline=False)
+    assert "需要联网" not in online
+    assert run_links("notebooks/a.ipynb", "https://gitlab.com/o/r", "main", "docs") == []
+
+
+def test_binder_requirements_match_the_lock():
+    """Binder installs binder/requirements.txt: same versions as the lock the site builds with."""
+    import re
+
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = dict(re.findall(r"^([a-z0-9-]+)==([^\s\\]+)", lock, re.M))
+    binder = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    wanted = dict(re.findall(r"^([a-z0-9-]+)==(\S+)$", binder, re.M))
+    assert set(wanted) == {"numpy", "scipy", "scikit-learn", "matplotlib"}
+    assert {name: pins[name] for name in wanted} == wanted

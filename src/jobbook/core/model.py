@@ -21,7 +21,12 @@ from pydantic import (
     model_validator,
 )
 
+from jobbook.core.richtext import has_unpaired_dollar
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# A former id of a checklist item or milestone: "old-id", or "owner.old-id" when it moved
+# from another topic or stage.
+CHILD_ALIAS_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?$"
 
 ResourceType = Literal[
     "course",
@@ -53,6 +58,7 @@ def _check_http_url(value: str) -> str:
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+ChildAlias = Annotated[str, Field(pattern=CHILD_ALIAS_PATTERN, max_length=161)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
 HttpUrl = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_check_http_url)]
@@ -76,11 +82,19 @@ class Resource(Strict):
     note: Text | None = None
 
 
+class Retired(Strict):
+    """An id removed on purpose: readers' progress on it is no longer shown."""
+
+    id: ChildAlias
+    reason: ShortText
+
+
 class ChecklistItem(Strict):
     """A self-assessment item; ``id`` is its progress key within the parent."""
 
     id: Id
     text: Text
+    renamed_from: list[ChildAlias] = []
 
 
 class Milestone(Strict):
@@ -90,6 +104,7 @@ class Milestone(Strict):
     title: ShortText
     target: ShortText | None = None
     details: Text | None = None
+    renamed_from: list[ChildAlias] = []
 
 
 class Question(Strict):
@@ -202,6 +217,9 @@ class BankQuestion(Strict):
             raise ValueError("kind: coding 的题目必须有 solution，其他题目不能有")
         if (self.solution is None) != (self.checks is None):
             raise ValueError("solution 和 checks 要一起写（checks 是可执行的断言）")
+        texts = [self.text, *self.points, *(t for f in self.follow_ups for t in (f.q, f.a))]
+        if any(has_unpaired_dollar(t) for t in texts):
+            raise ValueError("数学公式的 $ 没有成对（金额请写“美元”“元”）")
         return self
 
 
@@ -234,6 +252,8 @@ class Topic(Strict):
     tables: list[Table] = []
     resources: list[Resource] = []
     pages: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.(md|ipynb)$")]] = []
+    renamed_from: list[Id] = []
+    retired: list[Retired] = []
 
 
 class TopicRef(Strict):
@@ -266,6 +286,8 @@ class Stage(Strict):
     topics: list[TopicEntry] = []
     milestones: list[Milestone] = []
     questions: list[QuestionEntry] = []
+    renamed_from: list[Id] = []
+    retired: list[Retired] = []
 
 
 class TimelineEntry(Strict):
@@ -284,6 +306,8 @@ class Path(Strict):
     intro: list[Text] = []
     timeline: list[TimelineEntry] = []
     stages: list[Stage] = Field(min_length=1)
+    renamed_from: list[Id] = []
+    retired: list[Retired] = []
 
 
 class RoadmapFile(Strict):
@@ -292,6 +316,7 @@ class RoadmapFile(Strict):
     path: Path | None = None
     topics: list[Topic] = []
     questions: list[BankQuestion] = []
+    retired: list[Retired] = []  # paths, shared topics and questions removed on purpose
 
     @model_validator(mode="after")
     def _not_empty(self) -> RoadmapFile:
@@ -304,6 +329,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
     name
     for model in (
         Resource,
+        Retired,
         ChecklistItem,
         Milestone,
         Question,

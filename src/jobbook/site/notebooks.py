@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
+from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from pymdownx.slugs import slugify
 
@@ -94,3 +97,42 @@ def patch_mkdocs_jupyter() -> None:
     convert.add_anchor_lower_id = add_anchor
     nbconvert2.SubCell = CoalescedSubCell
     plugin._get_markdown_toc = get_markdown_toc
+
+
+_H1_END = re.compile(r"</h1>", re.I)
+
+
+def run_links(src_uri: str, repo_url: str | None, branch: str, docs_rel: str) -> list[tuple[str, str]]:
+    """(label, href) of the places a notebook can be run: Colab and Binder (GitHub only)."""
+    if not repo_url or "github.com/" not in repo_url:
+        return []
+    slug = repo_url.rstrip("/").split("github.com/", 1)[1]
+    path = posixpath.join(docs_rel, src_uri)
+    return [
+        (
+            "在 Colab 中打开",
+            f"https://colab.research.google.com/github/{slug}/blob/{branch}/{path}",
+        ),
+        ("在 Binder 中打开", f"https://mybinder.org/v2/gh/{slug}/{branch}?labpath={quote(path)}"),
+    ]
+
+
+def add_actions(html: str, src_uri: str, runs: list[tuple[str, str]], offline: bool) -> str:
+    """Download / Colab / Binder links right below the notebook's title."""
+    name = posixpath.basename(src_uri)
+    note = '<span class="jb-nb-net">（需要联网）</span>' if offline else ""
+    links = [f'<a class="md-button" href="{escape(name)}" download>下载 .ipynb</a>']
+    links += [
+        f'<a class="md-button" href="{escape(href)}" rel="noopener noreferrer">{label}</a>'
+        for label, href in runs
+    ]
+    block = (
+        '<p class="jb-nb-actions">'
+        + " ".join(links)
+        + (note if runs else "")
+        + ' <span class="jb-nb-local">本地运行：<code>make lab</code></span></p>'
+    )
+    match = _H1_END.search(html)
+    if match is None:
+        return html
+    return html[: match.end()] + block + html[match.end() :]

@@ -42,7 +42,13 @@ from jobbook.site import mathrender
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
 from jobbook.site.csp import apply_to_site as apply_csp
-from jobbook.site.notebooks import fix_doc_links, patch_mkdocs_jupyter, strip_cdn_scripts
+from jobbook.site.notebooks import (
+    add_actions,
+    fix_doc_links,
+    patch_mkdocs_jupyter,
+    run_links,
+    strip_cdn_scripts,
+)
 from jobbook.site.printpage import MissingPage
 from jobbook.site.printpage import assemble as assemble_print_page
 from jobbook.site.searchindex import write_index_utf8
@@ -67,6 +73,8 @@ class JobbookConfig(base.Config):
     """Add a Content-Security-Policy meta to every page (not under ``mkdocs serve``)."""
     print_pages = c.Type(bool, default=True)
     """One printable page per path (``paths/<id>/print.html``)."""
+    branch = c.Type(str, default="main")
+    """Branch of ``repo_url`` that Colab and Binder open notebooks from."""
     issues = c.Type(bool, default=True)
     """"报告错误" links on questions (needs a GitHub ``repo_url``)."""
 
@@ -183,6 +191,11 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 raise PluginError(f"{page.file.src_uri}: 缺少页面内容 {exc}") from exc
         if page.file.src_uri.endswith(".ipynb"):
             output = strip_cdn_scripts(output)
+            docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
+            runs = run_links(page.file.src_uri, config.repo_url, self.config.branch, docs_rel)
+            offline = config.plugins.get("offline")
+            is_offline = bool(offline and getattr(offline, "config", {}).get("enabled", False))
+            output = add_actions(output, page.file.src_uri, runs, is_offline)
         # The practice page shows cards typeset at build time: it needs KaTeX's stylesheet.
         needs_math = 'class="arithmatex"' in output or page.file.src_uri == "practice.md"
         if self.config.math == "build" and needs_math and mathrender.available():
