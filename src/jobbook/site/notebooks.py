@@ -102,7 +102,9 @@ def patch_mkdocs_jupyter() -> None:
 _H1_END = re.compile(r"</h1>", re.I)
 
 
-def run_links(src_uri: str, repo_url: str | None, branch: str, docs_rel: str) -> list[tuple[str, str]]:
+def run_links(
+    src_uri: str, repo_url: str | None, branch: str, docs_rel: str
+) -> list[tuple[str, str]]:
     """(label, href) of the places a notebook can be run: Colab and Binder (GitHub only)."""
     if not repo_url or "github.com/" not in repo_url:
         return []
