@@ -89,3 +89,35 @@ def test_plugin_reused_by_a_second_project(tmp_path: Path) -> None:
     assert "katex" not in stage  # math: browser leaves the TeX for the browser
     # Edit link through MkDocs' own repo_url + relative edit_uri, pointing at the YAML.
     assert 'href="https://example.org/minimal/src/main/data/roadmap/tiny.yml"' in stage
+
+
+# `mkdocs build` after an "upgrade" that removed the Material method jobbook wraps.
+WITHOUT_SEGMENTER = """\
+import runpy, sys
+import material.plugins.search.plugin as search
+del search.SearchIndex._segment_chinese
+sys.argv = ["mkdocs", "build", "--strict"]
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+
+
+def test_missing_patch_target_stops_the_build_with_a_clear_message(fixture_site):
+    import os
+    import sys
+    from importlib.metadata import version
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_SEGMENTER],
+        cwd=fixture_site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "ERROR   -  jobbook 需要修补 mkdocs-material 的内部接口" in result.stderr
+    assert f"mkdocs-material {version('mkdocs-material')}" in result.stderr
+    assert "SearchIndex._segment_chinese" in result.stderr
+    assert not (fixture_site / "site").exists()

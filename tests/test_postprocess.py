@@ -61,25 +61,63 @@ def test_search_dialog_gets_an_accessible_name():
     assert 'role="dialog" aria-label="站内搜索">' in label_search_dialog(html)
 
 
-def test_search_segmentation_is_memoised_and_unchanged():
+@pytest.fixture
+def search_index(monkeypatch):
+    """Material's SearchIndex with counting spies in place of the two wrapped methods.
+
+    The spies call the real methods; each test wraps them afresh (with an empty memo),
+    so a pass-through wrapper, or one that never calls the original, is seen.
+    """
     from material.plugins.search.plugin import SearchIndex
 
-    from jobbook.site.speedups import memoise_search_segmentation
+    from jobbook.site import speedups
 
+    calls: dict[str, list[object]] = {"segment": [], "entries": []}
+    segment = getattr(SearchIndex._segment_chinese, "__wrapped__", SearchIndex._segment_chinese)
+    entries = getattr(
+        SearchIndex.add_entry_from_context, "__wrapped__", SearchIndex.add_entry_from_context
+    )
+
+    def segment_spy(self, data):
+        calls["segment"].append(data)
+        return segment(self, data)
+
+    def entries_spy(self, page):
+        calls["entries"].append(page.content)
+        return entries(self, page)
+
+    monkeypatch.setattr(SearchIndex, "_segment_chinese", segment_spy)
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", entries_spy)
+    monkeypatch.setattr(speedups, "_SEGMENTS", speedups.OrderedDict())
+    monkeypatch.setattr(speedups, "_USED", set())
+    return SearchIndex, calls
+
+
+def test_search_segmentation_calls_jieba_once_per_text(search_index):
+    from jobbook.site import speedups
+
+    SearchIndex, calls = search_index
     index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
-    before = index._segment_chinese("互补松弛条件 KKT")
-    assert memoise_search_segmentation() is True
-    assert memoise_search_segmentation() is True  # idempotent
-    assert index._segment_chinese("互补松弛条件 KKT") == before
-    assert "\u200b" in before
+    plain = index._segment_chinese("互补松弛条件 KKT")
+    assert calls["segment"] == ["互补松弛条件 KKT"] and "\u200b" in plain
+    assert speedups.memoise_search_segmentation() is True
+    assert speedups.memoise_search_segmentation() is True  # idempotent: wrapped once
+    calls["segment"].clear()
+    assert index._segment_chinese("互补松弛条件 KKT") == plain  # miss: the original segments
+    assert index._segment_chinese("互补松弛条件 KKT") == plain  # hit: from the memo
+    assert index._segment_chinese("对偶问题") == "对偶\u200b问题"
+    assert calls["segment"] == ["互补松弛条件 KKT", "对偶问题"]
+    memo, used = dict(speedups._SEGMENTS), set(speedups._USED)
+    assert memo == {"互补松弛条件 KKT": plain, "对偶问题": "对偶\u200b问题"}
+    assert used == {"互补松弛条件 KKT", "对偶问题"}  # what save_segments keeps
 
 
-def test_search_entries_are_replayed_only_for_unchanged_pages():
+def test_search_entries_are_replayed_only_for_unchanged_pages(search_index):
     from types import SimpleNamespace
 
-    from material.plugins.search.plugin import SearchIndex
-
     from jobbook.site.speedups import memoise_search_entries
+
+    SearchIndex, calls = search_index
 
     def page(content: str, title: str = "页面") -> SimpleNamespace:
         toc = [SimpleNamespace(id="a", url="#a", children=[])]
@@ -87,21 +125,103 @@ def test_search_entries_are_replayed_only_for_unchanged_pages():
 
     def entries(p: SimpleNamespace) -> list[dict]:
         index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
+        index.entries.append({"location": "other.html"})  # entries of earlier pages stay
         index.add_entry_from_context(p)
-        return index.entries
+        assert index.entries[0] == {"location": "other.html"}
+        return index.entries[1:]
 
     html = '<h1 id="a">互补松弛</h1><p>对偶问题</p>'
     plain = entries(page(html))
     assert memoise_search_entries() is True
     assert memoise_search_entries() is True  # idempotent
+    calls["entries"].clear()
     first, replay = entries(page(html)), entries(page(html))
     assert first == replay == plain
+    assert calls["entries"] == [html]  # the second page was replayed, not parsed
     replay[0]["title"] = "changed"  # callers may mutate entries: the cache keeps its own copy
     assert entries(page(html)) == plain
     edited = entries(page(html.replace("对偶问题", "原始问题")))
     assert edited != plain and "原始" in edited[0]["text"]
     untitled = entries(page('<p id="b">无标题</p>', title="别的标题"))
     assert untitled[0]["title"].replace("\u200b", "") == "别的标题"
+    assert len(calls["entries"]) == 3  # every changed page went through the original
+
+
+@pytest.mark.parametrize("name", ["_segment_chinese", "add_entry_from_context"])
+@pytest.mark.parametrize("change", ["removed", "renamed-parameter"])
+def test_missing_search_internals_stop_the_build_naming_the_version(monkeypatch, name, change):
+    from importlib.metadata import version
+
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.exceptions import PluginError
+
+    from jobbook.site import speedups
+
+    if change == "removed":
+        monkeypatch.delattr(SearchIndex, name)
+    else:
+        monkeypatch.setattr(SearchIndex, name, lambda self, other: None)
+    before = dict(vars(SearchIndex))
+    memoise = {
+        "_segment_chinese": speedups.memoise_search_segmentation,
+        "add_entry_from_context": speedups.memoise_search_entries,
+    }[name]
+    with pytest.raises(PluginError) as err:
+        memoise()
+    message = str(err.value)
+    assert f"mkdocs-material {version('mkdocs-material')}" in message
+    assert f"SearchIndex.{name}" in message
+    assert dict(vars(SearchIndex)) == before  # nothing was patched
+
+
+@pytest.mark.parametrize(
+    ("module", "attr", "package"),
+    [
+        ("mkdocs_jupyter.plugin", "_get_markdown_toc", "mkdocs-jupyter"),
+        ("mkdocs_jupyter.convert", "add_anchor_lower_id", "mkdocs-jupyter"),
+        ("mkdocs_jupyter.nbconvert2", "SubCell", "mkdocs-jupyter"),
+        ("nbconvert.preprocessors", "CoalesceStreamsPreprocessor", "nbconvert"),
+    ],
+)
+def test_missing_notebook_internals_stop_the_build_naming_the_version(
+    monkeypatch, module, attr, package
+):
+    import importlib
+    from importlib.metadata import version
+
+    pytest.importorskip("mkdocs_jupyter")
+    from mkdocs.exceptions import PluginError
+    from mkdocs_jupyter import convert, nbconvert2, plugin
+
+    from jobbook.site.notebooks import patch_mkdocs_jupyter
+
+    monkeypatch.delattr(importlib.import_module(module), attr)
+    targets = [convert.__dict__.get("add_anchor_lower_id"), nbconvert2.__dict__.get("SubCell")]
+    targets.append(plugin.__dict__.get("_get_markdown_toc"))
+    with pytest.raises(PluginError) as err:
+        patch_mkdocs_jupyter()
+    assert f"{package} {version(package)}" in str(err.value) and attr in str(err.value)
+    after = [convert.__dict__.get("add_anchor_lower_id"), nbconvert2.__dict__.get("SubCell")]
+    assert [*after, plugin.__dict__.get("_get_markdown_toc")] == targets  # none patched
+
+
+def test_notebook_headings_get_unicode_ids_through_mkdocs_jupyter(tmp_path):
+    """mkdocs-jupyter's own code paths call the replacements (heading ids and TOC agree)."""
+    nbformat = pytest.importorskip("nbformat")
+    from mkdocs_jupyter import nbconvert2, plugin
+
+    from jobbook.site.notebooks import patch_mkdocs_jupyter
+
+    patch_mkdocs_jupyter()
+    patch_mkdocs_jupyter()  # mkdocs serve: once per rebuild
+    path = tmp_path / "nb.ipynb"
+    cell = nbformat.v4.new_markdown_cell("# 标题\n\n## 梯度下降 vs 牛顿法", id="m")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    html = nbconvert2.nb2html(str(path), execute=False)
+    assert 'id="梯度下降-vs-牛顿法"' in html
+    toc, title = plugin.get_nb_toc(str(path), 3)
+    assert title == "标题"
+    assert [c.id for c in next(iter(toc)).children] == ["梯度下降-vs-牛顿法"]
 
 
 def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):

@@ -19,6 +19,8 @@ from urllib.parse import quote
 
 from pymdownx.slugs import slugify
 
+from jobbook.site.patch import target
+
 _slug = slugify(case="lower")
 
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
@@ -55,22 +57,29 @@ def strip_cdn_scripts(html: str) -> str:
 
 
 def patch_mkdocs_jupyter() -> None:
-    """Make notebook heading ids and TOC anchors agree, with Unicode slugs."""
-    try:
-        import markdown
-        from markdown.extensions.toc import TocExtension
-        from mkdocs_jupyter import convert, nbconvert2, plugin
-        from mkdocs_jupyter.preprocessors import SubCell
-        from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-    except ImportError:  # mkdocs-jupyter not installed: nothing to patch
-        return
+    """Make notebook heading ids and TOC anchors agree, with Unicode slugs.
+
+    Called when mkdocs-jupyter is configured; a missing target stops the build
+    (:class:`~jobbook.site.patch.PatchTargetMissing`) before anything is patched.
+    """
+    import markdown
+    from markdown.extensions.toc import TocExtension
+
+    jupyter = "mkdocs-jupyter"
+    target(jupyter, "mkdocs_jupyter.convert", "add_anchor_lower_id", ("html", "anchor_link_text"))
+    target(jupyter, "mkdocs_jupyter.plugin", "_get_markdown_toc", ("markdown_source", "toc_depth"))
+    target(jupyter, "mkdocs_jupyter.nbconvert2", "SubCell")  # replaced by a subclass of:
+    SubCell = target(jupyter, "mkdocs_jupyter.preprocessors", "SubCell")
+    Coalesce = target("nbconvert", "nbconvert.preprocessors", "CoalesceStreamsPreprocessor")
+    target("nbconvert", "nbconvert.filters.strings", "html2text")
+    from mkdocs_jupyter import convert, nbconvert2, plugin
 
     class CoalescedSubCell(SubCell):  # type: ignore[misc]
         """mkdocs-jupyter's cell slicer, which runs after execution, also merges streams."""
 
         def preprocess(self, nb: Any, resources: Any) -> Any:
             nb, resources = super().preprocess(nb, resources)
-            return CoalesceStreamsPreprocessor().preprocess(nb, resources)
+            return Coalesce().preprocess(nb, resources)
 
     def get_markdown_toc(markdown_source: str, toc_depth: int) -> Any:
         md = markdown.Markdown(extensions=[TocExtension(toc_depth=toc_depth, slugify=heading_slug)])

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jobbook.core.write import write_file
+from jobbook.site.patch import target
 
 MAX_ENTRIES = 50_000
 MAX_PAGES = 20_000
@@ -25,15 +26,16 @@ _SEGMENTS: OrderedDict[str, str] = OrderedDict()
 _USED: set[str] = set()
 
 
-def _wrap_search_index(name: str, wrap: Callable[[Any], Any]) -> bool:
-    """Replace ``SearchIndex.<name>`` by ``wrap(original)`` once; False without Material."""
-    try:
-        from material.plugins.search.plugin import SearchIndex
-    except ImportError:
-        return False
-    original = getattr(SearchIndex, name, None)
-    if original is None:
-        return False
+def _wrap_search_index(name: str, params: tuple[str, ...], wrap: Callable[[Any], Any]) -> bool:
+    """Replace ``SearchIndex.<name>`` by ``wrap(original)`` once.
+
+    Raises :class:`~jobbook.site.patch.PatchTargetMissing` (the build stops) when the
+    installed Material has no such method or it takes other parameters.
+    """
+    SearchIndex = target("mkdocs-material", "material.plugins.search.plugin", "SearchIndex")
+    original = target(
+        "mkdocs-material", "material.plugins.search.plugin", f"SearchIndex.{name}", params
+    )
     if not getattr(original, "_jobbook_memoised", False):
         wrapped = wrap(original)
         wrapped._jobbook_memoised = True
@@ -43,7 +45,7 @@ def _wrap_search_index(name: str, wrap: Callable[[Any], Any]) -> bool:
 
 def memoise_search_segmentation() -> bool:
     """Wrap SearchIndex._segment_chinese with a bounded cache; idempotent."""
-    return _wrap_search_index("_segment_chinese", _memoised_segmentation)
+    return _wrap_search_index("_segment_chinese", ("self", "data"), _memoised_segmentation)
 
 
 def _memoised_segmentation(original: Any) -> Any:
@@ -116,7 +118,7 @@ def memoise_search_entries() -> bool:
     The search plugin re-parses every page's HTML on every rebuild; in `mkdocs
     serve` an edit changes a few pages, so the others replay their entries.
     """
-    return _wrap_search_index("add_entry_from_context", _memoised_entries)
+    return _wrap_search_index("add_entry_from_context", ("self", "page"), _memoised_entries)
 
 
 def _memoised_entries(original: Any) -> Any:
