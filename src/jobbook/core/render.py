@@ -26,6 +26,7 @@ from jobbook.core.model import (
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import Roadmap
+from jobbook.core.walk import walk_path
 
 TEMPLATES = FsPath(__file__).parent / "templates"
 
@@ -194,30 +195,28 @@ def build_site(roadmap: Roadmap) -> Site:
         site.titles[topic.id] = topic.title
         site.pages_of[topic.id] = topic_page(topic.id)
     for path in paths:
-        site.titles[path.id] = path.title
-        site.pages_of[path.id] = path_page(path)
-        for stage in path.stages:
-            site.titles[stage.id] = stage.title
-            site.pages_of[stage.id] = stage_page(path, stage)
-            for entry in stage.topics:
-                if isinstance(entry, TopicRef):
-                    site.occurrences.setdefault(entry.ref, []).append(Occurrence(path, stage))
-                else:
-                    site.titles[entry.id] = entry.title
-                    site.pages_of[entry.id] = f"{stage_page(path, stage)}#{entry.id}"
+        for n in walk_path(path):
+            if n.kind == "ref":
+                site.occurrences.setdefault(n.node.ref, []).append(Occurrence(path, n.stage))
+                continue
+            site.titles[n.node.id] = n.node.title
+            if n.kind == "path":
+                site.pages_of[path.id] = path_page(path)
+            elif n.kind == "stage":
+                site.pages_of[n.node.id] = stage_page(path, n.node)
+            else:
+                site.pages_of[n.node.id] = f"{stage_page(path, n.stage)}#{n.node.id}"
     for sf in roadmap.files:
         for q in sf.model.questions:
             site.questions[q.id] = q
             source_of[q.id] = sf.rel
     topic_paths: dict[str, list[str]] = {}
     for path in paths:
-        for stage in path.stages:
-            for topic in site.topics_of(stage):
-                topic_paths.setdefault(topic.id, []).append(path.id)
-                for qid in topic.questions:
-                    if isinstance(qid, str):
-                        site.question_paths.setdefault(qid, []).append(path.id)
-            for qid in stage.questions:
+        for n in walk_path(path):
+            node = site.shared[n.node.ref] if n.kind == "ref" else n.node
+            if n.kind in ("topic", "ref"):
+                topic_paths.setdefault(node.id, []).append(path.id)
+            for qid in getattr(node, "questions", ()):
                 if isinstance(qid, str):
                     site.question_paths.setdefault(qid, []).append(path.id)
     for q in site.questions.values():
@@ -369,10 +368,9 @@ def _resource_rows(site: Site) -> list[dict[str, object]]:
     """Every resource with its topic, the page (and anchor) of that topic and its paths."""
     rows: list[dict[str, object]] = []
     for path in site.paths:
-        for stage in path.stages:
-            for entry in stage.topics:
-                if isinstance(entry, Topic):
-                    rows += [{"res": r, "topic": entry, "paths": [path]} for r in entry.resources]
+        for n in walk_path(path):
+            if n.kind == "topic":
+                rows += [{"res": r, "topic": n.node, "paths": [path]} for r in n.node.resources]
     for topic in site.shared.values():
         paths = list({o.path.id: o.path for o in site.occurrences.get(topic.id, [])}.values())
         rows += [{"res": r, "topic": topic, "paths": paths} for r in topic.resources]
@@ -505,7 +503,7 @@ def backlinks(roadmap: Roadmap) -> dict[str, list[tuple[str, str]]]:
     """Hand-written page → (topic title, page#anchor of the topic) for every topic citing it."""
     site = build_site(roadmap)
     topics = list(site.shared.values())
-    topics += [t for p in site.paths for s in p.stages for t in s.topics if isinstance(t, Topic)]
+    topics += [n.node for p in site.paths for n in walk_path(p) if n.kind == "topic"]
     links: dict[str, list[tuple[str, str]]] = {}
     for topic in topics:
         target = site.pages_of[topic.id]

@@ -23,6 +23,7 @@ from jobbook.core.load import (
 )
 from jobbook.core.model import FIELD_NAMES, ID_PATTERN, RoadmapFile
 from jobbook.core.questions import check_bank, raw_questions
+from jobbook.core.walk import Kind, walk
 
 
 @dataclass
@@ -152,22 +153,15 @@ def _strings(node: Any, key: str) -> list[tuple[str, int]]:
 @dataclass
 class _Node:
     rel: str
-    kind: str  # path | stage | topic | shared
+    kind: Kind  # path | stage | topic | shared
     raw: LineDict
 
 
 def _raw_nodes(rel: str, raw: LineDict) -> Iterator[_Node]:
     """Paths, stages and topics of one file, from the raw data (valid or not)."""
-    path = raw.get("path")
-    if isinstance(path, LineDict):
-        yield _Node(rel, "path", path)
-        for stage in _dicts(path, "stages"):
-            yield _Node(rel, "stage", stage)
-            for topic in _dicts(stage, "topics"):
-                if "ref" not in topic:
-                    yield _Node(rel, "topic", topic)
-    for topic in _dicts(raw, "topics"):
-        yield _Node(rel, "shared", topic)
+    for node in walk(raw):
+        if node.kind != "ref":  # refs are checked with their stage
+            yield _Node(rel, node.kind, node.node)
 
 
 TRAILING = ".,;:!?)]}>'\"，。；：！？）】》、"
