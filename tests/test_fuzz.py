@@ -243,7 +243,6 @@ def milestone(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
-QUESTION = st.fixed_dictionaries({"text": LONG}, optional={"answer": LONG})
 
 
 def topic(draw: st.DrawFn, ids: Ids, urls: list[int]) -> dict[str, Any]:
@@ -256,7 +255,6 @@ def topic(draw: st.DrawFn, ids: Ids, urls: list[int]) -> dict[str, Any]:
         out["self_check"] = children(draw, 3, lambda: {"text": draw(LONG)})
     if draw(st.booleans()):
         out["milestones"] = children(draw, 2, lambda: milestone(draw))
-    maybe(draw, out, "questions", st.lists(QUESTION, max_size=3))
     maybe(draw, out, "tables", st.lists(table(), max_size=2))
     if draw(st.booleans()):
         out["resources"] = []
@@ -313,7 +311,6 @@ def document(draw: st.DrawFn) -> dict[str, Any]:
                 stage["topics"] = entries
             if draw(st.booleans()):
                 stage["milestones"] = children(draw, 2, lambda: milestone(draw))
-            maybe(draw, stage, "questions", st.lists(QUESTION, max_size=2))
             stages.append(stage)
         path["stages"] = stages
         doc["path"] = path

@@ -41,7 +41,7 @@ def test_golden_files(update_golden):
         for rel, text in pages.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")}
+    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
     assert set(pages) == expected, "run pytest --update-golden and review the diff"
     for rel, text in pages.items():
         assert text == (GOLDEN / rel).read_text(encoding="utf-8"), rel

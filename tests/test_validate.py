@@ -218,7 +218,7 @@ def test_empty_and_non_mapping_files(roadmap_dir):
         "roadmap/c.yml:1: 未知字段 'other'",
     ]
     roadmap_dir.write("c.yml", "{}\n")
-    assert roadmap_dir.messages()[-1] == "roadmap/c.yml:1: 文件里至少要有 path 或 topics"
+    assert roadmap_dir.messages()[-1] == "roadmap/c.yml:1: 文件里至少要有 path、topics 或 questions"
 
 
 def test_tags_must_come_from_the_vocabulary(roadmap_dir):
