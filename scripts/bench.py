@@ -25,6 +25,7 @@ The last stdout line is one JSON object ``{"runs": [...]}``; progress goes to st
 from __future__ import annotations
 
 import argparse
+import copy as copy_module
 import json
 import os
 import random
@@ -43,6 +44,7 @@ import yaml
 
 from jobbook.core import paths
 from jobbook.core.load import roadmap_files
+from jobbook.core.walk import topics, walk
 
 MB = 1024 * 1024
 NOTEBOOK_INDEX = "notebooks/index.md"
@@ -76,16 +78,7 @@ def _unique_url(url: str, copy: int) -> str:
 
 def _node_ids(files: list[Any]) -> set[str]:
     """Ids of every path, stage and topic (the namespace of refs and prerequisites)."""
-    ids: set[str] = set()
-    for data in files:
-        path = data.get("path") or {}
-        if path:
-            ids.add(path["id"])
-        for stage in path.get("stages", []):
-            ids.add(stage["id"])
-            ids.update(t["id"] for t in stage.get("topics", []) if "ref" not in t)
-        ids.update(t["id"] for t in data.get("topics", []))
-    return ids
+    return {n.node["id"] for data in files for n in walk(data) if n.kind != "ref"}
 
 
 def _notebook_free_pages(pages: list[str]) -> list[str]:
@@ -120,8 +113,8 @@ def _copy_question(q: dict[str, Any], copy: int, remap: Any) -> dict[str, Any]:
     }
 
 
-def _copy_topic(topic: dict[str, Any], copy: int, remap: Any) -> dict[str, Any]:
-    topic = dict(topic)
+def _copy_topic(topic: dict[str, Any], copy: int, remap: Any) -> None:
+    """Rename one topic of a copied file in place."""
     topic["id"] = remap(topic["id"])
     if "questions" in topic:
         topic["questions"] = [remap(q) if isinstance(q, str) else q for q in topic["questions"]]
@@ -135,7 +128,6 @@ def _copy_topic(topic: dict[str, Any], copy: int, remap: Any) -> dict[str, Any]:
             {**r, "title": _title(r["title"], copy), "url": _unique_url(r["url"], copy)}
             for r in topic["resources"]
         ]
-    return topic
 
 
 def _copy_file(data: dict[str, Any], copy: int, ids: set[str]) -> dict[str, Any]:
@@ -144,31 +136,24 @@ def _copy_file(data: dict[str, Any], copy: int, ids: set[str]) -> dict[str, Any]
     def remap(node_id: str) -> str:
         return node_id + suffix if node_id in ids else node_id
 
-    out = dict(data)
-    if data.get("path"):
-        path = dict(data["path"])
-        path["id"] = remap(path["id"])
-        path["title"] = _title(path["title"], copy)
-        stages = []
-        for stage in path["stages"]:
-            stage = dict(stage)
-            stage["id"] = remap(stage["id"])
-            stage["title"] = _title(stage["title"], copy)
-            if "prerequisites" in stage:
-                stage["prerequisites"] = [remap(p) for p in stage["prerequisites"]]
-            if "questions" in stage:
-                stage["questions"] = [
-                    remap(q) if isinstance(q, str) else q for q in stage["questions"]
+    out = copy_module.deepcopy(data)
+    for n in walk(out):
+        node = n.node
+        if n.kind in ("topic", "shared"):
+            _copy_topic(node, copy, remap)
+        elif n.kind == "ref":
+            node["ref"] = remap(node["ref"])
+        else:  # path or stage
+            node["id"] = remap(node["id"])
+            node["title"] = _title(node["title"], copy)
+        if n.kind == "stage":
+            if "prerequisites" in node:
+                node["prerequisites"] = [remap(p) for p in node["prerequisites"]]
+            if "questions" in node:
+                node["questions"] = [
+                    remap(q) if isinstance(q, str) else q for q in node["questions"]
                 ]
-            stage["topics"] = [
-                {"ref": remap(t["ref"])} if "ref" in t else _copy_topic(t, copy, remap)
-                for t in stage.get("topics", [])
-            ]
-            stages.append(stage)
-        path["stages"] = stages
-        out["path"] = path
-    if data.get("topics"):
-        out["topics"] = [_copy_topic(t, copy, remap) for t in data["topics"]]
+            node.setdefault("topics", [])
     if data.get("questions"):
         out["questions"] = [_copy_question(q, copy, remap) for q in data["questions"]]
     return out
@@ -264,14 +249,7 @@ def _tree_bytes(folder: Path) -> int:
 
 
 def count_resources(roadmap: Any) -> int:
-    total = 0
-    for sf in roadmap.files:
-        topics = list(sf.model.topics)
-        if sf.model.path is not None:
-            for stage in sf.model.path.stages:
-                topics += [t for t in stage.topics if hasattr(t, "resources")]
-        total += sum(len(t.resources) for t in topics)
-    return total
+    return sum(len(n.node.resources) for sf in roadmap.files for n in topics(sf.model))
 
 
 def render_once(project: Path) -> tuple[float, Any, list[Any]]:
