@@ -1,0 +1,56 @@
+/* Every block that scrolls sideways can be reached and scrolled with the keyboard
+ * (axe: scrollable-region-focusable): display math, tables, code, notebook cells and
+ * the roadmap graph. Whether a block scrolls depends on the viewport, so it is checked
+ * on every page and again after a resize. */
+
+const CANDIDATES = [
+  ".md-typeset .arithmatex", ".md-typeset .katex-display", ".md-typeset__scrollwrap",
+  ".md-typeset pre > code", ".md-typeset pre", ".highlight-ipynb", ".jp-OutputArea-output",
+  ".jb-graph-figure", ".md-typeset .tabbed-content",
+].join(",");
+const LABELS = [
+  [".arithmatex, .katex-display", "公式（可左右滚动）"],
+  [".md-typeset__scrollwrap", "表格（可左右滚动）"],
+  [".jb-graph-figure", "路线图（可左右滚动）"],
+];
+
+function labelFor(el) {
+  for (const [selector, label] of LABELS) if (el.matches(selector)) return label;
+  return "代码（可左右滚动）";
+}
+
+function scrolls(el) {
+  if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) return false;
+  const style = window.getComputedStyle(el);
+  return /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
+}
+
+export function markScrollable(root) {
+  (root || document).querySelectorAll(CANDIDATES).forEach(function (el) {
+    if (scrolls(el)) {
+      if (!el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-jobbook-scroll", "");
+        if (!el.hasAttribute("role")) el.setAttribute("role", "region");
+        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", labelFor(el));
+      }
+    } else if (el.hasAttribute("data-jobbook-scroll")) {
+      ["tabindex", "data-jobbook-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
+    }
+  });
+}
+
+let timer = null;
+export function install() {
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { markScrollable(document); }, 200);
+  });
+}
+
+export function init() {
+  markScrollable(document);
+  // Material wraps tables after its own init; KaTeX fonts may widen formulas once loaded.
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { markScrollable(document); });
+  window.requestAnimationFrame(function () { markScrollable(document); });
+}
