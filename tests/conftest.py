@@ -11,37 +11,32 @@ import pytest
 
 from jobbook.core.validate import Roadmap, validate_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
-
-
-def run_module(module: str, *args: str, cwd: Path, timeout: int = 300):
-    """Run ``python -m module args`` like a user would, with the package importable."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def copy_fixture(base: Path) -> Path:
-    """A copy of tests/fixtures/site under ``base``."""
-    site = base / "proj"
-    shutil.copytree(FIXTURE_SITE, site)
-    return site
+# Re-exported for modules that still import them from here; new code imports tests/helpers.
+from .helpers import (  # noqa: F401
+    FIXTURE_SITE,
+    ROOT,
+    OfflinePage,
+    copy_fixture,
+    mkdocs_build,
+    run_module,
+)
 
 
 @pytest.fixture
 def fixture_site(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture project, to change and build."""
     return copy_fixture(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project as it is, built once per session (``site/`` inside); read only."""
+    project = copy_fixture(tmp_path_factory.mktemp("fixture-build"))
+    result = mkdocs_build(project)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict of the fixture failed:\n{result.stderr[-3000:]}")
+    project.joinpath("build.log").write_text(result.stderr, encoding="utf-8")
+    return project
 
 
 class RoadmapDir:
@@ -68,6 +63,20 @@ class RoadmapDir:
 @pytest.fixture
 def roadmap_dir(tmp_path: Path) -> RoadmapDir:
     return RoadmapDir(tmp_path)
+
+
+# Tests that run `mkdocs build` (directly or through these fixtures) carry the `build` marker,
+# so `pytest -m "not browser and not build"` is a fast inner loop.
+BUILD_FIXTURES = {"built_site", "fixture_build", "two_builds", "xss_build", "http_root"}
+BUILD_MARKERS = {"site", "bench", "notebooks", "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        marks = {mark.name for mark in item.iter_markers()}
+        if fixtures & BUILD_FIXTURES or marks & BUILD_MARKERS:
+            item.add_marker(pytest.mark.build)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -157,44 +166,6 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
-
-
-class OfflinePage:
-    """A page whose every non-file:// request is blocked and recorded."""
-
-    def __init__(
-        self, browser, width: int = 1280, scheme: str = "light", bypass_csp: bool = False
-    ) -> None:
-        # bypass_csp: only for test tooling injected into the page (axe-core)
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900},
-            color_scheme=scheme,
-            locale="zh-CN",
-            bypass_csp=bypass_csp,
-        )
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.allowed: tuple[str, ...] = ("file://", "data:", "blob:", "about:")
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.allowed):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def open(self, site: Path, rel: str):
-        self.page.goto((site / rel).as_uri())
-        self.page.wait_for_load_state("load")
-        return self.page
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture(scope="module")

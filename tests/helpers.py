@@ -49,3 +49,76 @@ def copy_fixture(base: Path) -> Path:
     site = base / "proj"
     shutil.copytree(FIXTURE_SITE, site)
     return site
+
+
+class OfflinePage:
+    """A page whose every non-file:// request is blocked and recorded."""
+
+    def __init__(
+        self, browser, width: int = 1280, scheme: str = "light", bypass_csp: bool = False
+    ) -> None:
+        # bypass_csp: only for test tooling injected into the page (axe-core)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            color_scheme=scheme,
+            locale="zh-CN",
+            bypass_csp=bypass_csp,
+        )
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.allowed: tuple[str, ...] = ("file://", "data:", "blob:", "about:")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.allowed):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, site: Path, rel: str):
+        self.page.goto((site / rel).as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+# `mkdocs build --strict` with Material's jieba.cut counted; the count goes to argv[1].
+COUNT_JIEBA = """\
+import atexit, runpy, sys
+import jieba
+calls = [0]
+real_cut = jieba.cut
+
+def cut(*args, **kwargs):
+    calls[0] += 1
+    return real_cut(*args, **kwargs)
+
+jieba.cut = cut
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(str(calls[0])))
+sys.argv = ["mkdocs", "build", "--strict"]
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+
+
+def jieba_calls(project: Path, tmp: Path) -> int:
+    """Build ``project`` and return how many texts Material's search gave to jieba."""
+    out = tmp / f"jieba-{len(list(tmp.glob('jieba-*')))}.txt"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_JIEBA, str(out)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return int(out.read_text())

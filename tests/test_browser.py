@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from .conftest import ROOT
-
-SHOTS = ROOT / "test-results" / "screenshots"
+from .helpers import SHOTS
 
 pytestmark = pytest.mark.browser
+
+
+CJK_FONT = re.compile(r"CJK|WenQuanYi|Source Han|Droid Sans Fallback|Hei|Song|Ming", re.I)
+
+
+def platform_fonts(page, selector: str) -> tuple[str, list[dict]]:
+    """The text of ``selector``'s own text nodes, and the fonts Chromium drew it with
+    (DevTools ``CSS.getPlatformFontsForNode``: family name and glyph count)."""
+    text = page.locator(selector).first.evaluate(
+        "e => [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')"
+    )
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return text, fonts
 
 
 def _shot(page, name: str) -> None:
@@ -28,7 +47,7 @@ def _shot(page, name: str) -> None:
 def test_pages_render_offline_without_any_network_request(built_site, offline, rel, name):
     view = offline()
     page = view.open(built_site.unzipped, rel)
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")  # no request for 500 ms: nothing more is coming
     assert page.locator("h1").first.is_visible()
     _shot(page, f"offline-{name}")
     assert view.blocked == []
@@ -46,7 +65,7 @@ def test_math_is_rendered_by_katex(built_site, offline, rel):
     view.page.on("requestfinished", lambda r: r.url.endswith(".woff2") and fonts.add(r.url))
     page = view.open(built_site.unzipped, rel)
     page.wait_for_selector(".katex", timeout=10_000)
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     assert page.locator(".katex").count() > 5
     assert page.locator(".katex-error").count() == 0
     # no raw TeX delimiters left in the visible text of the article
@@ -76,11 +95,13 @@ def test_stage_page_shows_badges_and_checklist(built_site, offline):
     page = view.open(built_site.unzipped, "paths/fullstack-to-ai/fs-1-math.html")
     assert page.locator(".jb-badge.jb-type").count() > 0
     assert page.locator("input[data-jobbook-item]").count() > 0
-    # CJK glyphs render with a real font (not tofu): text width is non-zero
-    width = page.evaluate(
-        "() => document.querySelector('article h1').getBoundingClientRect().width"
-    )
-    assert width > 50
+    # CJK glyphs render with a CJK font, not as tofu boxes (which have a width too): ask
+    # the renderer which fonts drew the heading's glyphs and how many each drew
+    heading, fonts = platform_fonts(page, "article h1")
+    cjk = len(re.findall(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]", heading))
+    assert cjk >= 2, heading
+    drawn = sum(f["glyphCount"] for f in fonts if CJK_FONT.search(f["familyName"]))
+    assert drawn >= cjk, (heading, fonts)
     page.locator("input[data-jobbook-item]").first.scroll_into_view_if_needed()
     _shot(page, "stage-checklist")
 

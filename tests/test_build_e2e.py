@@ -7,18 +7,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import ROOT, run_module
+import pytest
+
+from .helpers import ROOT, jieba_calls, mkdocs_build, run_module
+
+pytestmark = pytest.mark.build
 
 
-def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
-    return run_module("mkdocs", "build", "--strict", cwd=project)
-
-
-def test_strict_build_generates_pages_and_nav(fixture_site):
-    result = mkdocs_build(fixture_site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    site = fixture_site / "site"
+def test_strict_build_generates_pages_and_nav(fixture_build):
+    assert "WARNING" not in (fixture_build / "build.log").read_text(encoding="utf-8")
+    site = fixture_build / "site"
     for page in [
         "paths/index.html",
         "paths/demo/index.html",
@@ -65,9 +63,8 @@ def test_yaml_error_is_a_clean_mkdocs_error(fixture_site):
     assert "roadmap/demo.yml:24: 未知字段 'titel'（你是不是想写 'title'？）" in result.stderr
 
 
-def test_math_page_links_back_to_the_topics_that_cite_it(fixture_site):
-    assert mkdocs_build(fixture_site).returncode == 0
-    kkt = (fixture_site / "site/math/kkt.html").read_text(encoding="utf-8")
+def test_math_page_links_back_to_the_topics_that_cite_it(fixture_build):
+    kkt = (fixture_build / "site/math/kkt.html").read_text(encoding="utf-8")
     assert 'id="in-roadmap"' in kkt
     assert 'href="../paths/demo/demo-basics.html#demo-linear-algebra"' in kkt
 
@@ -121,3 +118,19 @@ def test_missing_patch_target_stops_the_build_with_a_clear_message(fixture_site)
     assert f"mkdocs-material {version('mkdocs-material')}" in result.stderr
     assert "SearchIndex._segment_chinese" in result.stderr
     assert not (fixture_site / "site").exists()
+
+
+def test_search_segmentation_is_reused_by_the_next_build(fixture_site, tmp_path):
+    """Existence of the cache file is not reuse: count what reaches jieba."""
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("plugins:\n", "plugins:\n  - search:\n      lang: zh\n")
+    )
+    cache = fixture_site / ".cache" / "jobbook" / "search-segments.json"
+    cold = jieba_calls(fixture_site, tmp_path)
+    index = (fixture_site / "site" / "search" / "search_index.json").read_bytes()
+    assert cold > 10 and cache.is_file()
+    assert jieba_calls(fixture_site, tmp_path) == 0  # warm: every text from the kept memo
+    assert (fixture_site / "site" / "search" / "search_index.json").read_bytes() == index
+    cache.unlink()
+    assert jieba_calls(fixture_site, tmp_path) == cold  # and without it, all again

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from .conftest import FIXTURE_SITE, ROOT, run_module
+from .helpers import FIXTURE_SITE, ROOT, run_module
 
 
 def jobbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

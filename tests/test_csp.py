@@ -8,7 +8,7 @@ import pytest
 
 from jobbook.site.csp import add_meta, policy, scan_page, sha256_source, shim_hashes
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 SHIM = ROOT / "overrides/assets/vendor/iframe-worker/shim.js"
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -97,7 +97,7 @@ def _tour(view, open_page):
 
     for rel in ["resources.html", "paths/fullstack-to-ai/index.html", "notebooks/pca-svd.html"]:
         other = open_page(rel)
-        other.wait_for_timeout(300)
+        other.wait_for_load_state("networkidle")
         violations += other.evaluate("window.__csp")
 
     errors = list(view.errors)  # the probe below logs its own, expected, refusals
@@ -115,7 +115,14 @@ def _tour(view, open_page):
           const a = document.createElement('a');
           a.href = 'javascript:window.__ran.push(3)';
           document.body.append(a); a.click();
-          await new Promise(r => setTimeout(r, 300));
+          // no fixed sleep: wait until both refusals are reported (a handler that ran
+          // would have run by then), for at most 10 s (the assertions then tell why)
+          const start = performance.now();
+          await new Promise(done => (function poll() {
+            const seen = new Set(window.__csp.map(v => v[0]));
+            const both = seen.has('script-src-attr') && seen.has('script-src-elem');
+            if (both || performance.now() - start > 10000) done(); else setTimeout(poll, 20);
+          })());
           return window.__ran;
         }"""
     )

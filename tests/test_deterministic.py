@@ -16,8 +16,7 @@ import pytest
 
 from jobbook.tools.package import pack_site
 
-from .conftest import ROOT
-from .test_hostile import copy_fixture
+from .helpers import ROOT, copy_fixture
 
 EPOCH = "1700000000"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 BUNDLE = ROOT / "overrides" / "assets" / "js" / "jobbook.js"

@@ -19,7 +19,6 @@ two cores) and ``HYPOTHESIS_PROFILE=nightly`` (~12,000 examples in all).
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
@@ -29,19 +28,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, get_args
 
-import jinja2
 import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
-from jobbook.core import render
 from jobbook.core.model import ResourceType
 from jobbook.core.render import render_pages
 from jobbook.core.validate import validate_dir, validate_files
 
-from .test_render import EXT_CONFIG, EXTENSIONS
+from .helpers import EXT_CONFIG, EXTENSIONS
 
 _COMMON = {
     "deadline": None,
@@ -66,42 +63,8 @@ def scaled(fraction: float, minimum: int) -> settings:
     return settings(PROFILE, max_examples=max(minimum, int(N * fraction)))
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates shared between examples (keyed by the template's checksum)."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _fast_templates():
-    """render_pages builds a fresh Jinja environment per call and compiling the
-    templates dominates the cost of an example (~150 ms → ~30 ms with the cache)."""
-    with pytest.MonkeyPatch.context() as mp:
-        env = functools.partial(jinja2.Environment, bytecode_cache=_MemoryBytecodeCache())
-        mp.setattr(render, "Environment", env)
-        yield
-
-
 ISSUE = re.compile(r"^roadmap/[^:]+\.yml:\d+: .+$")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# ---------------------------------------------------------------------------
-# Known bugs (see the strict xfail test at the end of this module). While a bug is open,
-# the fuzz properties tolerate exactly its symptom so that the other properties keep
-# being exercised; once it is fixed, its xfail test passes (strict → error) and the
-# entry must be removed here.
-KNOWN_BUGS = {
-    # PyYAML counts U+0085, U+2028 and U+2029 as line breaks; git, GitHub and editors
-    # do not, so issues after such a character point below the real line.
-}
 
 # ---------------------------------------------------------------------------
 # Text strategies
@@ -241,8 +204,6 @@ def milestone(draw: st.DrawFn) -> dict[str, Any]:
     maybe(draw, out, "target", SHORT)
     maybe(draw, out, "details", LONG)
     return out
-
-
 
 
 def topic(draw: st.DrawFn, ids: Ids, urls: list[int]) -> dict[str, Any]:
@@ -521,12 +482,6 @@ def line_count(data: bytes) -> int:
     return len(data.splitlines())
 
 
-def yaml_line_count(data: bytes) -> int:
-    """Lines as PyYAML counts them (also U+0085, U+2028, U+2029)."""
-    text = data.decode("utf-8-sig", errors="replace")
-    return len(re.findall(r"\r\n|[\r\n\x85\u2028\u2029]", text)) + 1
-
-
 def check_issues(roadmap, files: dict[str, bytes]) -> None:
     for issue in roadmap.issues:
         shown = str(issue)
@@ -535,9 +490,7 @@ def check_issues(roadmap, files: dict[str, bytes]) -> None:
         assert len(shown.splitlines()) == 1, shown
         shown.encode("utf-8")  # printable by the CLI
         data = files[issue.file]
-        limit = line_count(data) + 1
-        if "unicode-line-breaks" in KNOWN_BUGS:
-            limit = max(limit, yaml_line_count(data) + 1)
+        limit = line_count(data) + 1  # as git counts: U+0085/U+2028/U+2029 break no line
         assert 1 <= issue.line <= limit, (shown, limit)
 
 
@@ -745,8 +698,7 @@ def test_cli_never_prints_a_traceback(doc, data, github):
 
 
 # ---------------------------------------------------------------------------
-# Regressions found by this module, and the one known bug still open (strict xfail:
-# once it passes, delete the marker and its entry of KNOWN_BUGS).
+# Regressions found by this module.
 
 
 def _strict_issues(data: bytes) -> list[str]:
@@ -784,7 +736,7 @@ def test_issue_messages_are_one_printable_line(data):
     assert _strict_issues(data)
 
 
-def test_bug_line_numbers_match_git_lines():
+def test_line_numbers_match_git_lines_despite_unicode_line_separators():
     data = "topics:\n  - id: a\n    title: t\u2028x\u2028y\n    titel: z\n".encode()
     # PyYAML itself splits the plain scalar at U+2028, so this is a syntax error; it must
     # point at line 3 as git and editors count lines (PyYAML's own count says 5).

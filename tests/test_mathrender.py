@@ -9,7 +9,7 @@ import pytest
 from jobbook.site import mathrender
 from jobbook.site.mathrender import add_stylesheet, render_math, render_tex
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 KATEX = ROOT / "overrides/assets/vendor/katex/katex.min.js"
 pytestmark = pytest.mark.skipif(not mathrender.available(), reason="mini-racer not installed")

@@ -8,7 +8,7 @@ import pytest
 
 from jobbook.site.notebooks import fix_doc_links, heading_slug, strip_cdn_scripts
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 PAGE = """<head><!-- Load mathjax -->
 <script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"> </script>

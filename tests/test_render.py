@@ -11,22 +11,9 @@ import pytest
 from jobbook.core.render import doc_titles, md_text, md_url, render_pages
 from jobbook.core.validate import validate_dir
 
-from .conftest import FIXTURE_SITE, ROOT
+from .helpers import EXT_CONFIG, EXTENSIONS, FIXTURE_SITE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
-
-EXTENSIONS = [
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.escapeall",
-    "pymdownx.arithmatex",
-]
-EXT_CONFIG = {
-    "pymdownx.escapeall": {"hardbreak": False, "nbsp": False},
-    "pymdownx.arithmatex": {"generic": True},
-}
 
 
 def fixture_pages():
@@ -47,10 +34,27 @@ def test_golden_files(update_golden):
         assert text == (GOLDEN / rel).read_text(encoding="utf-8"), rel
 
 
-def test_rendering_is_deterministic():
-    first = [(p.path, p.content) for p in fixture_pages()]
-    second = [(p.path, p.content) for p in fixture_pages()]
-    assert first == second
+def test_no_state_leaks_from_one_render_into_the_next(tmp_path):
+    """Rendering the fixture after another roadmap (same ids, other titles, one more path)
+    gives the golden pages: nothing is kept between ``render_pages`` calls (template
+    globals, site indexes, occurrences…). Same bytes across processes and hash seeds:
+    tests/test_deterministic.py."""
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURE_SITE, other)
+    demo = other / "roadmap" / "demo.yml"
+    demo.write_text(demo.read_text(encoding="utf-8").replace("线性代数", "别的标题"), "utf-8")
+    extra = demo.read_text(encoding="utf-8").replace("id: demo\n", "id: demo-two\n", 1)
+    extra = extra.replace("https://", "https://two.")
+    for old_id in ("demo-basics", "demo-ml", "demo-linear-algebra", "demo-trees"):
+        extra = extra.replace(f"id: {old_id}\n", f"id: {old_id}-2\n")
+    (other / "roadmap" / "demo2.yml").write_text(extra, encoding="utf-8")
+    roadmap = validate_dir(other / "roadmap", other, other / "docs")
+    assert roadmap.ok, [str(i) for i in roadmap.issues]
+    assert {p.path for p in render_pages(roadmap)} > {p.path for p in fixture_pages()}
+    for page in fixture_pages():
+        assert page.content == (GOLDEN / page.path).read_text(encoding="utf-8"), page.path
 
 
 def test_pages_and_sources():

@@ -16,7 +16,7 @@ import pytest
 from jobbook.core.model import Topic
 from jobbook.core.validate import validate_dir
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 pytestmark = pytest.mark.site
 

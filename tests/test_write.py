@@ -15,7 +15,7 @@ import pytest
 
 from jobbook.core.write import write_file, write_tree
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 # Runs `jobbook build --out OUT` and delivers SIGNAL to itself after the third file is written.
 _INTERRUPTED_BUILD = textwrap.dedent(
