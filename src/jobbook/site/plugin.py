@@ -42,6 +42,8 @@ from jobbook.site import mathrender
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
 from jobbook.site.csp import apply_to_site as apply_csp
+from jobbook.site.navprune import prune as prune_nav
+from jobbook.site.navprune import squeeze as squeeze_chrome
 from jobbook.site.notebooks import (
     add_actions,
     fix_doc_links,
@@ -168,6 +170,8 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if page.edit_url and "/../" in page.edit_url:
             parts = urlsplit(page.edit_url)
             page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+        # Long path/topic sections list only the reader's own entry (see navprune.py).
+        context["nav"] = prune_nav(nav)
         return context
 
     def on_page_markdown(
@@ -201,7 +205,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if self.config.math == "build" and needs_math and mathrender.available():
             output = self._prerender_math(output, page, config)
         # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
-        return label_search_dialog(fix_doc_links(output))
+        return squeeze_chrome(label_search_dialog(fix_doc_links(output)))
 
     @staticmethod
     def _katex_js(config: MkDocsConfig) -> Path | None:
