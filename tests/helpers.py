@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +72,32 @@ class OfflinePage:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # requests in flight, for settle() (Playwright's "networkidle" never comes on pages
+        # whose search worker runs in an iframe shim, although every request has finished)
+        self.pending: dict[object, str] = {}
+        self.last_event = time.monotonic()
+        self.page.on("request", self._started)
+        self.page.on("requestfinished", self._ended)
+        self.page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.last_event = time.monotonic()
+        if not request.url.startswith(("data:", "blob:", "about:")):
+            self.pending[request] = request.url
+
+    def _ended(self, request) -> None:
+        self.last_event = time.monotonic()
+        self.pending.pop(request, None)
+
+    def settle(self, quiet: float = 0.5, timeout: float = 30.0) -> None:
+        """Return once no request is in flight and none started for ``quiet`` seconds:
+        what the page loads by itself has been asked for, so "nothing was blocked, nothing
+        logged an error" can be asserted. Polls; fails after ``timeout`` seconds."""
+        start = time.monotonic()
+        while self.pending or time.monotonic() - self.last_event < quiet:
+            if time.monotonic() - start > timeout:
+                raise AssertionError(f"page still loading after {timeout} s: {self.pending}")
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the events
 
     def _route(self, route):
         url = route.request.url

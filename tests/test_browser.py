@@ -47,7 +47,7 @@ def _shot(page, name: str) -> None:
 def test_pages_render_offline_without_any_network_request(built_site, offline, rel, name):
     view = offline()
     page = view.open(built_site.unzipped, rel)
-    page.wait_for_load_state("networkidle")  # no request for 500 ms: nothing more is coming
+    view.settle()  # nothing in flight for 500 ms: the page asked for all it needs
     assert page.locator("h1").first.is_visible()
     _shot(page, f"offline-{name}")
     assert view.blocked == []
@@ -65,7 +65,7 @@ def test_math_is_rendered_by_katex(built_site, offline, rel):
     view.page.on("requestfinished", lambda r: r.url.endswith(".woff2") and fonts.add(r.url))
     page = view.open(built_site.unzipped, rel)
     page.wait_for_selector(".katex", timeout=10_000)
-    page.wait_for_load_state("networkidle")
+    view.settle()
     assert page.locator(".katex").count() > 5
     assert page.locator(".katex-error").count() == 0
     # no raw TeX delimiters left in the visible text of the article

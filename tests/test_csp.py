@@ -97,7 +97,7 @@ def _tour(view, open_page):
 
     for rel in ["resources.html", "paths/fullstack-to-ai/index.html", "notebooks/pca-svd.html"]:
         other = open_page(rel)
-        other.wait_for_load_state("networkidle")
+        view.settle()
         violations += other.evaluate("window.__csp")
 
     errors = list(view.errors)  # the probe below logs its own, expected, refusals

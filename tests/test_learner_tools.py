@@ -201,7 +201,7 @@ def test_no_serious_accessibility_violations(built_site, offline, rel, scheme):
         pytest.fail("axe-core missing: run `npm ci` (make test does)")
     view = offline(scheme=scheme, bypass_csp=True)  # the policy would refuse axe's inline script
     page = view.open(built_site.unzipped, rel)
-    page.wait_for_load_state("networkidle")
+    view.settle()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
@@ -223,7 +223,7 @@ def test_hosted_search_index_loads_only_when_search_is_opened(
         "request", lambda r: "search_index" in r.url and requested.append(r.url.split("/")[-1])
     )
     page = _goto(view, built_site, http_root, STAGE, "http")
-    page.wait_for_load_state("networkidle")  # quiet for 500 ms: the page asked for all it needs
+    view.settle()  # nothing in flight for 500 ms: the page asked for all it needs
     assert requested == []  # the page is complete without the index
 
     if keyboard:
