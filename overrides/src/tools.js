@@ -1,74 +1,8 @@
-/* Resource filters, study plan and Markdown checklist download.
- * Each part only runs on pages that contain its markup. */
+/* Resource and question filters (indexrows.js), study plan and Markdown checklist
+ * download. Each part only runs on pages that contain its markup. */
 import * as store from "./store.js";
 import { download } from "./progress.js";
-
-/* ---------- index filters (resources, questions) ---------- */
-// Every filter field is a data-* attribute of the rows: exact match, a word of a
-// space-separated list (tags, paths), or words of the lowercase text (q).
-const LISTS = { tag: "tags", path: "paths" };
-
-function bindFilters(form, rows) {
-  if (form.dataset.ready) return;
-  form.dataset.ready = "1";
-  const names = Array.prototype.filter.call(form.elements, function (el) { return el.name; })
-    .map(function (el) { return el.name; });
-  const count = document.querySelector("[data-jobbook-count]");
-
-  const params = new URLSearchParams(window.location.search);
-  names.forEach(function (name) {
-    const field = form.elements[name];
-    const value = params.get(name);
-    if (field && value !== null) {
-      if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) return;
-      field.value = value;
-    }
-  });
-
-  function matches(d, name, value) {
-    if (!value) return true;
-    if (name === "q") {
-      return value.toLowerCase().split(/\s+/).filter(Boolean).every(function (w) {
-        return d.text.indexOf(w) >= 0;
-      });
-    }
-    if (LISTS[name]) return (d[LISTS[name]] || "").split(" ").indexOf(value) >= 0;
-    return d[name] === value;
-  }
-
-  function apply() {
-    const f = {};
-    names.forEach(function (name) { f[name] = (form.elements[name].value || "").trim(); });
-    let shown = 0;
-    rows.forEach(function (row) {
-      const ok = names.every(function (name) { return matches(row.dataset, name, f[name]); });
-      row.hidden = !ok;
-      if (ok) shown += 1;
-    });
-    if (count) count.textContent = String(shown);
-    const query = new URLSearchParams();
-    names.forEach(function (name) { if (f[name]) query.set(name, f[name]); });
-    const qs = query.toString();
-    try {
-      history.replaceState(history.state, "", window.location.pathname + (qs ? "?" + qs : "") + window.location.hash);
-    } catch { /* some file:// contexts refuse URL updates; filtering still works */ }
-  }
-
-  form.addEventListener("input", apply);
-  form.addEventListener("change", apply);
-  form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.addEventListener("reset", function () { setTimeout(apply, 0); });
-  apply();
-}
-
-function initFilters() {
-  const form = document.querySelector("form[data-jobbook-filters]");
-  const table = document.querySelector("table[data-jobbook-resources]");
-  if (form && table) bindFilters(form, Array.prototype.slice.call(table.tBodies[0].rows));
-  const qform = document.querySelector("form[data-jobbook-qfilters]");
-  const list = document.querySelector("[data-jobbook-qlist]");
-  if (qform && list) bindFilters(qform, Array.prototype.slice.call(list.children));
-}
+import { initFilters } from "./indexrows.js";
 
 /* ---------- study plan ---------- */
 function parseDate(text) {

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from jobbook.core import bankdata, richtext
+from jobbook.core.indexrows import HEAD_ROWS, Index, Row
 from jobbook.core.model import (
     AREAS,
     BankQuestion,
@@ -378,6 +379,34 @@ def _resource_rows(site: Site) -> list[dict[str, object]]:
     return rows
 
 
+def _search_text(parts: Iterable[str], tags: Iterable[str], labels: dict[str, str]) -> str:
+    """What the keyword filter matches: lowercase text, then every tag's label."""
+    return " ".join(parts).lower() + " " + "".join(labels.get(t, t).lower() + " " for t in tags)
+
+
+def resource_index(
+    env: Environment, resources: list[dict[str, object]], labels: dict[str, str]
+) -> Index:
+    """The resource index's rows (see indexrows.py), links relative to resources.md."""
+    cells = env.get_template("_index.md.j2").module.resource_cells  # type: ignore[attr-defined]
+    rows = []
+    for row in resources:
+        res: Resource = row["res"]  # type: ignore[assignment]
+        topic: Topic = row["topic"]  # type: ignore[assignment]
+        text = [res.title, res.authors or "", res.note or "", topic.title]
+        attrs = (
+            ("type", res.type),
+            ("lang", res.lang),
+            ("free", "1" if res.free else "0"),
+            ("level", res.level or ""),
+            ("tags", " ".join(res.tags)),
+            ("paths", " ".join(p.id for p in row["paths"])),  # type: ignore[attr-defined]
+            ("text", _search_text(text, res.tags, labels)),
+        )
+        rows.append(Row(attrs, cells(row, "resources.md")))
+    return Index("resources", rows, HEAD_ROWS["resources"])
+
+
 def _md_plain(text: str) -> str:
     """Escape text for a downloadable Markdown file (readable, backslash escapes)."""
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(text.split()))
@@ -477,7 +506,10 @@ def render_pages(
     for topic in site.shared.values():
         src = site.source_of[topic.id]
         add(topic_page(topic.id), topic.title, src, "topic.md.j2", topic=topic)
-    add("resources.md", "资源索引", None, "resources.md.j2", rows=_resource_rows(site))
+    rows = _resource_rows(site)
+    resources = resource_index(env, rows, env.globals["tag_labels"])
+    add("resources.md", "资源索引", None, "resources.md.j2", rows=rows, index=resources)
+    data_files = resources.files()
     if site.questions:
         add("questions/index.md", "面试题库", None, "questions_index.md.j2")
         for area, questions in questions_by_area(site):
@@ -496,6 +528,7 @@ def render_pages(
         tsv = bankdata.TSV_PAGE
         pages.append(Page(tsv, "Anki TSV", None, anki[tsv]))
     add("progress.md", "我的进度", None, "progress.md.j2")
+    pages += [Page(path, path, None, script) for path, script in data_files.items()]
     return pages
 
 
