@@ -33,13 +33,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"{target}: 没有这个文件或目录", file=sys.stderr)
         return 2
-    for issue in roadmap.issues:
+    issues = list(roadmap.issues)
+    if args.against:
+        if not target.is_dir():
+            print("--against 只能检查整个 roadmap/ 目录", file=sys.stderr)
+            return 2
+        from jobbook.core.renames import compare
+        from jobbook.tools.against import GitError, current_files, files_at
+
+        try:
+            old = files_at(args.against, target, root)
+        except GitError as exc:
+            print(f"--against {args.against}: {exc}", file=sys.stderr)
+            return 2
+        issues += compare(old, current_files(target, root), args.against)
+    for issue in issues:
         print(_github(issue) if args.format == "github" else issue)
-    if roadmap.issues:
-        print(f"发现 {len(roadmap.issues)} 个问题", file=sys.stderr)
+    if issues:
+        print(f"发现 {len(issues)} 个问题", file=sys.stderr)
         return 1
     count = sum(1 for _ in roadmap.files)
-    print(f"OK：{count} 个文件通过检查", file=sys.stderr)
+    against = f"，与 {args.against} 相比没有丢失的 id" if args.against else ""
+    print(f"OK：{count} 个文件通过检查{against}", file=sys.stderr)
     return 0
 
 
@@ -103,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["text", "github"],
         default="text",
         help="github：输出 GitHub Actions 注释，在 PR 的对应行上显示问题",
+    )
+    check.add_argument(
+        "--against",
+        metavar="GIT_REF",
+        help="与这个 git 引用（如 origin/main）比较：消失的 id 必须有 renamed_from 或 retired",
     )
     check.set_defaults(func=_cmd_check)
     build = sub.add_parser("build", help="把路线图渲染成 Markdown（不依赖 MkDocs）")

@@ -213,12 +213,18 @@ def relative_name(path: Path, root: Path) -> str:
 def load_file(path: Path, root: Path) -> LoadedFile:
     """Parse one YAML file; problems become issues, never exceptions."""
     rel = relative_name(path, root)
-    loaded = LoadedFile(path=path, rel=rel)
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        loaded = LoadedFile(path=path, rel=rel)
         loaded.issues.append(Issue(rel, 1, f"无法读取文件：{exc.strerror or exc}"))
         return loaded
+    return load_bytes(raw, rel, path)
+
+
+def load_bytes(raw: bytes, rel: str, path: Path | None = None) -> LoadedFile:
+    """Parse YAML given as bytes (e.g. from ``git show``), reported as file ``rel``."""
+    loaded = LoadedFile(path=path or Path(rel), rel=rel)
     if len(raw) > MAX_FILE_BYTES:
         loaded.issues.append(Issue(rel, 1, f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB）"))
         return loaded

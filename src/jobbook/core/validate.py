@@ -23,6 +23,7 @@ from jobbook.core.load import (
 )
 from jobbook.core.model import FIELD_NAMES, ID_PATTERN, RoadmapFile
 from jobbook.core.questions import check_bank, raw_questions
+from jobbook.core.renames import alias_issues
 from jobbook.core.walk import Kind, walk
 
 
@@ -347,6 +348,7 @@ def validate_files(
             continue
         roadmap.files.append(SourceFile(loaded.rel, loaded.data, model))
     roadmap.issues.extend(_cross_checks(parsed, docs_dir, tags))
+    roadmap.issues.extend(alias_issues((lf.rel, lf.data) for lf in parsed))
     roadmap.issues.sort(key=lambda i: (i.file, i.line))
     return roadmap
 

@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from jobbook.core import bankdata
+from jobbook.core import bankdata, renames
 from jobbook.core.render import (
     AREA_LABELS,
     Page,
@@ -130,7 +130,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
             repo_url=repo if repo and "github.com" in repo else None,
         )
         self.pages = pages
-        self.data_files = {}
+        self.data_files = renames.data_files((f.rel, f.raw) for f in roadmap.files)
         site = build_site(roadmap)
         if site.questions:
             groups = questions_by_area(site)
