@@ -11,6 +11,9 @@ copied to ``overrides/assets/vendor/<name>/`` with the package licence:
 - iframe-worker: the shim Material uses to run the search worker from
   ``file://``; without a local copy Material loads it from a CDN.
 - ts-fsrs: the FSRS scheduler of the practice page (UMD build, loaded only there).
+- qrcode-generator: the QR code of the progress link (loaded only when it is shown). The
+  package has no LICENSE file: its MIT notice is the comment at the top of qrcode.js,
+  which is copied to LICENSE.
 
 Usage: python scripts/vendor_assets.py [--check]
 """
@@ -49,6 +52,23 @@ class Package:
     files: dict[str, str]  # path in the tarball → path under vendor/<name>/
     globs: dict[str, str] = field(default_factory=dict)  # glob in tarball → target folder
     rewrite: dict[str, Callable[[bytes], bytes]] = field(default_factory=dict)
+    # target → made from the selected files (e.g. a LICENSE from a file's header comment)
+    derived: dict[str, Callable[[dict[str, bytes]], bytes]] = field(default_factory=dict)
+
+
+def header_comment(name: str) -> Callable[[dict[str, bytes]], bytes]:
+    """The ``//`` comment block a file starts with (its licence notice), as a text file."""
+
+    def make(files: dict[str, bytes]) -> bytes:
+        lines = []
+        for line in files[name].decode().splitlines():
+            if not line.startswith("//"):
+                break
+            lines.append(line[2:].removeprefix(" ").rstrip())
+        text = "\n".join(line for line in lines if set(line) != {"-"}).strip()
+        return f"{text}\n\n(Licence notice from the top of {name}; the package has no LICENSE file.)\n".encode()
+
+    return make
 
 
 PACKAGES = [
@@ -77,6 +97,14 @@ PACKAGES = [
         version="5.4.2",
         integrity="sha512-z4qop4pzTcyTzuJ566d9EaX/4bZZzhYfeaPImfVr+xcYT65c5oBgFDijUhCE/D+C78eaolHIhKRZ04/RwF+v2g==",
         files={"package/dist/index.umd.js": "fsrs.umd.js", "package/LICENSE": "LICENSE"},
+    ),
+    # QR code of the progress link (defines window.qrcode).
+    Package(
+        name="qrcode-generator",
+        version="2.0.4",
+        integrity="sha512-mZSiP6RnbHl4xL2Ap5HfkjLnmxfKcPWpWe/c+5XxCuetEenqmNFf1FH/ftXPCtFG5/TDobjsjz6sSNL0Sr8Z9g==",
+        files={"package/dist/qrcode.js": "qrcode.js"},
+        derived={"LICENSE": header_comment("qrcode.js")},
     ),
 ]
 
@@ -107,6 +135,8 @@ def package_files(pkg: Package, tmp: Path) -> dict[str, bytes]:
             files[f"{folder}/{path.name}"] = path.read_bytes()
     for name, rewrite in pkg.rewrite.items():
         files[name] = rewrite(files[name])
+    for name, make in pkg.derived.items():
+        files[name] = make(files)
     files["VERSION"] = f"{pkg.name} {pkg.version} {pkg.integrity}\n".encode()
     return files
 

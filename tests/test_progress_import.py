@@ -2,7 +2,8 @@
 
 Hostile or broken progress files must be refused with a Chinese error, leave the stored
 progress byte-for-byte unchanged and never touch ``Object.prototype``; a valid file
-replaces the progress; export → reset → import restores the same state."""
+offers merge or replace (replace tested here, merge in test_progress_safety.py);
+export → reset → import restores the same state."""
 
 from __future__ import annotations
 
@@ -32,15 +33,21 @@ def message(page) -> tuple[str, list[str]]:
     )
 
 
-def import_file(page, data: bytes, name: str = "progress.json") -> tuple[str, list[str], int]:
-    """Choose ``data`` in the import file input and wait for the reader-facing message."""
+def import_file(
+    page, data: bytes, name: str = "progress.json", choose: str | None = None
+) -> tuple[str, list[str], int]:
+    """Choose ``data`` in the import file input (then ``choose`` in the merge / replace
+    dialog) and wait for the reader-facing message."""
     page.evaluate("() => { document.querySelector('[data-jobbook-message]').textContent = '' }")
     page.set_input_files(
         "input[data-jobbook-import]",
         files=[{"name": name, "mimeType": "application/json", "buffer": data}],
     )
+    if choose:
+        page.locator(f'dialog.jb-dialog button[data-value="{choose}"]').click()
     page.wait_for_function(
-        "() => document.querySelector('[data-jobbook-message]').textContent !== ''",
+        """() => { const t = document.querySelector('[data-jobbook-message]').textContent;
+                   return t !== '' && !t.startsWith('请选择'); }""",
         timeout=10_000,
     )
     return message(page)
@@ -69,11 +76,7 @@ def _session(built_site, browser):
     skipped = skip.get_attribute("data-jobbook-skip")
     page = view.open(built_site.unzipped, "progress.html")
     baseline = stored(page)
-    assert json.loads(baseline) == {
-        "version": 1,
-        "items": {ticked: True},
-        "topics": {skipped: "skipped"},
-    }
+    assert json.loads(baseline) == current(items={ticked: True}, topics={skipped: "skipped"})
     yield view, baseline, ticked, skipped
     view.close()
 
@@ -95,6 +98,16 @@ def doc(**fields) -> bytes:
     return json.dumps({"version": 1, **fields}).encode()
 
 
+def current(**fields) -> dict:
+    """A record as stored now (version 3): files of older versions are migrated."""
+    empty = {"items": {}, "topics": {}, "reviews": {}, "notes": {}, "links": {}}
+    return {"version": 3, **empty, **fields}
+
+
+def doc3(**fields) -> bytes:
+    return json.dumps({"version": 3, "items": {}, **fields}).encode()
+
+
 INVALID = {
     "malformed-json": b'{"version": 1, "items": {',
     "empty-file": b"",
@@ -102,7 +115,7 @@ INVALID = {
     "json-array": b'[{"version": 1, "items": {}}]',
     "json-string": b'"version"',
     "json-null": b"null",
-    "wrong-version": doc(items={}).replace(b'"version": 1', b'"version": 2'),
+    "wrong-version": doc(items={}).replace(b'"version": 1', b'"version": 7'),
     "version-as-string": b'{"version": "1", "items": {}}',
     "no-version": b'{"items": {"a.b": true}}',
     "items-array": doc(items=["a.b"]),
@@ -128,6 +141,27 @@ INVALID = {
     "long-key-bad-value": doc(items={"a" * 5000: 1}),
     "long-bad-key": doc(items={"A" * 5000: True}),
     "two-megabytes": doc(items={f"t{n}.i": True for n in range(120_000)}),
+    # version 3: notes and own links
+    "v1-with-notes": doc(items={}, notes={"a": "x"}),
+    "note-proto": b'{"version": 3, "items": {}, "notes": {"__proto__": "x"}}',
+    "note-constructor-object": doc3(notes={"constructor": {"prototype": {"polluted": 1}}}),
+    "note-empty": doc3(notes={"a": ""}),
+    "note-number": doc3(notes={"a": 1}),
+    "note-huge": doc3(notes={"a": "笔" * 20_001}),
+    "links-proto": b'{"version": 3, "items": {}, "links": {"__proto__": [{"t": "x", "u": "https://a.b/"}]}}',
+    "link-javascript": doc3(links={"a": [{"t": "x", "u": "javascript:alert(1)"}]}),
+    "link-data": doc3(links={"a": [{"t": "x", "u": "data:text/html,<script>alert(1)</script>"}]}),
+    "link-relative": doc3(links={"a": [{"t": "x", "u": "/etc/passwd"}]}),
+    "link-extra-field": doc3(links={"a": [{"t": "x", "u": "https://a.b/", "onclick": "x"}]}),
+    "link-title-too-long": doc3(links={"a": [{"t": "<b>" * 100, "u": "https://a.b/"}]}),
+    "link-not-a-list": doc3(links={"a": {"t": "x", "u": "https://a.b/"}}),
+    "links-too-many": doc3(links={"a": [{"t": "x", "u": f"https://a.b/{n}"} for n in range(31)]}),
+    "link-deep": b'{"version": 3, "items": {}, "links": {"a": '
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"}}",
+    "review-junk": doc3(reviews={"q": {"due": "soon"}}),
+    "newer-with-notes": json.dumps({"version": 4, "items": {}, "notes": {"a": "x"}}).encode(),
 }
 
 
@@ -166,7 +200,7 @@ def test_error_message_is_cleared_by_a_later_success(progress_page):
     _, page, ticked, _ = progress_page
     _, classes, _ = import_file(page, b"[]")
     assert "jb-error" in classes
-    text, classes, _ = import_file(page, doc(items={ticked: True}))
+    text, classes, _ = import_file(page, doc(items={ticked: True}), choose="replace")
     assert "jb-error" not in classes and text.startswith("已导入"), text
 
 
@@ -174,16 +208,15 @@ def test_constructor_is_only_an_id(progress_page):
     """ "constructor" is a well-formed id: kept as plain data, nothing else happens."""
     _, page, _, _ = progress_page
     text, classes, _ = import_file(
-        page, doc(items={"constructor": True}, topics={"valueof": "skipped"})
+        page,
+        doc3(items={"constructor": True}, topics={"valueof": "skipped"}, notes={"tostring": "x"}),
+        choose="replace",
     )
     assert "jb-error" not in classes, text
-    assert json.loads(stored(page)) == {
-        "version": 1,
-        "items": {"constructor": True},
-        "topics": {"valueof": "skipped"},
-    }
+    assert json.loads(stored(page)) == current(
+        items={"constructor": True}, topics={"valueof": "skipped"}, notes={"tostring": "x"}
+    )
     assert not polluted(page)
-    assert page.evaluate("() => window.jobbookProgress.load().items.constructor === true")
 
 
 def test_valid_import_replaces_the_progress(progress_page):
@@ -195,10 +228,13 @@ def test_valid_import_replaces_the_progress(progress_page):
         "items": {**dict.fromkeys(keys, True), "gone-topic.old-item": True},
         "topics": {},
     }
-    text, classes, _ = import_file(page, b"\xef\xbb\xbf" + json.dumps(new).encode())
+    text, classes, _ = import_file(
+        page, b"\xef\xbb\xbf" + json.dumps(new).encode(), choose="replace"
+    )
     assert "jb-error" not in classes
     assert text == f"已导入 {len(keys) + 1} 个已完成条目"
-    assert json.loads(stored(page)) == new  # replaced, not merged: ticked/skipped are gone
+    # replaced, not merged: ticked/skipped are gone; the version 1 file is migrated
+    assert json.loads(stored(page)) == current(items=new["items"])
     assert ticked not in stored(page) and skipped not in stored(page)
     bar = page.locator("[data-jobbook-progress]").first
     assert bar.get_attribute("aria-valuenow") != "0"
@@ -220,6 +256,7 @@ def test_export_reset_import_round_trip(progress_page):
             items={ticked: True, "removed-topic.item-1": True, "constructor": True},
             topics={skipped: "skipped", "removed-topic": "skipped"},
         ),
+        choose="replace",
     )
     assert text.startswith("已导入")
     before = json.loads(stored(page))
@@ -231,10 +268,12 @@ def test_export_reset_import_round_trip(progress_page):
 
     page.once("dialog", lambda d: d.accept())
     page.click("button[data-jobbook-reset]")
-    assert json.loads(stored(page)) == {"version": 1, "items": {}, "topics": {}}
+    assert json.loads(stored(page)) == current()
     assert message(page)[0] == "进度已清空"
 
-    text, classes, _ = import_file(page, json.dumps(exported, indent=2).encode(), "backup.json")
+    text, classes, _ = import_file(
+        page, json.dumps(exported, indent=2).encode(), "backup.json", choose="replace"
+    )
     assert "jb-error" not in classes, text
     assert json.loads(stored(page)) == before
     assert export(page) == before
@@ -246,25 +285,3 @@ def test_reset_can_be_cancelled(progress_page):
     page.once("dialog", lambda d: d.dismiss())
     page.click("button[data-jobbook-reset]")
     assert stored(page) == before
-
-
-def test_parse_is_exposed_and_strict(progress_page):
-    _, page, _, _ = progress_page
-    result = page.evaluate(
-        """() => {
-          const p = window.jobbookProgress.parse;
-          const out = {};
-          for (const [name, text] of Object.entries({
-              ok: '{"version":1,"items":{"a.b":true},"topics":{"a":"skipped"}}',
-              proto: '{"version":1,"items":{"__proto__":true}}',
-              nested: '{"version":1,"items":{"a":{"b":true}}}',
-          })) {
-            try { const d = p(text); out[name] = [Object.getPrototypeOf(d.items) === null, Object.keys(d.items)]; }
-            catch (e) { out[name] = e.message; }
-          }
-          return out;
-        }"""
-    )
-    assert result["ok"] == [True, ["a.b"]]
-    assert "无效的键" in result["proto"]
-    assert "值无效" in result["nested"]

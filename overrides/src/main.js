@@ -3,11 +3,15 @@
  * brings in. From file:// it does not emit at all (measured: not even to late
  * subscribers), so a page whose document$ stayed silent until DOMContentLoaded is set
  * up then; each path runs once per page. */
+import * as notices from "./notices.js";
 import * as progress from "./progress.js";
+import * as notes from "./notes.js";
+import * as share from "./share.js";
+import * as renames from "./renames.js";
 import * as tools from "./tools.js";
 import * as practice from "./practice.js";
 
-const modules = [progress, tools, practice];
+const modules = [notices, progress, notes, share, renames, tools, practice];
 modules.forEach(function (m) { m.install(); });
 
 let started = false;

@@ -1,6 +1,11 @@
 /* Reading progress without an account: checkboxes, progress bars, topic states,
- * export / import / reset. */
+ * export / import (merge or replace) / reset, and the notes summary of the progress page. */
 import * as store from "./store.js";
+import * as notices from "./notices.js";
+import { offer } from "./dialog.js";
+import { download } from "./util.js";
+
+export { download };
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
 const STATE_LABELS = { todo: "未开始", doing: "进行中", done: "已完成", skipped: "已跳过" };
@@ -13,8 +18,8 @@ export function say(message, isError) {
 }
 
 function save(change) {
-  if (!store.update(change)) say("无法保存进度：浏览器禁止了本地存储，或存储空间已满", true);
-  store.notify();
+  if (!store.update(change)) notices.saveFailed();
+  store.notify(); // also puts a refused checkbox back
 }
 
 function listOf(el, attr) {
@@ -71,22 +76,24 @@ export function refresh(data) {
   });
 }
 
-export function download(text, name, type) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: type }));
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  setTimeout(function () {
-    URL.revokeObjectURL(link.href);
-    link.remove();
-  }, 0);
+function exportProgress() {
+  const data = notices.exportRecord();
+  say("已导出 " + Object.keys(data.items).length + " 个已完成条目", false);
 }
 
-function exportProgress() {
-  const data = store.read();
-  download(JSON.stringify(data, null, 2) + "\n", "ml-jobbook-progress.json", "application/json");
-  say("已导出 " + Object.keys(data.items).length + " 个已完成条目", false);
+/* After a merge or replace (import, progress link): what happened, in one line. */
+export function reportIncoming(result, source) {
+  if (!result.how) {
+    say("已取消" + source + "，当前进度未改变", false);
+  } else if (!result.ok) {
+    const failure = store.lastFailure();
+    say(source + "失败：" + (failure ? failure.message : "无法写入本地存储") + "。当前进度未改变", true);
+  } else {
+    const n = Object.keys(store.read().items).length;
+    const kept = result.kept.length ? "（" + result.kept.length + " 项超出上限，保留了本地的内容）" : "";
+    say(result.how === "merge" ? "已合并" + source + "，现在共有 " + n + " 个已完成条目" + kept
+      : "已导入 " + n + " 个已完成条目", false);
+  }
 }
 
 function importProgress(file) {
@@ -99,17 +106,13 @@ function importProgress(file) {
   reader.onload = function () {
     let data;
     try {
-      data = store.parse(String(reader.result));
+      data = store.parse(String(reader.result).replace(/^\uFEFF/, ""));
     } catch (e) {
       say("导入失败：" + e.message + "。当前进度未改变", true);
       return;
     }
-    if (!store.write(data)) {
-      say("导入失败：无法写入本地存储，当前进度未改变", true);
-      return;
-    }
-    store.notify();
-    say("已导入 " + Object.keys(data.items).length + " 个已完成条目", false);
+    say("请选择合并还是替换……", false);
+    offer(data, "这个文件").then(function (result) { reportIncoming(result, "导入"); });
   };
   reader.onerror = function () {
     say("导入失败：无法读取文件，当前进度未改变", true);
@@ -140,9 +143,9 @@ function onClick(event) {
   } else if (button.hasAttribute("data-jobbook-export")) {
     exportProgress();
   } else if (button.hasAttribute("data-jobbook-reset")) {
-    if (window.confirm("确定清空全部学习进度（含刷题记录）吗？建议先导出备份。")) {
+    if (window.confirm("确定清空全部学习进度（含笔记、自己的链接和刷题记录）吗？建议先导出备份。")) {
       if (store.write(store.empty())) say("进度已清空", false);
-      else say("无法清空：浏览器禁止了本地存储", true);
+      else say("无法清空：" + store.lastFailure().message, true);
       store.notify();
     }
   } else if (button.hasAttribute("data-jobbook-skip")) {

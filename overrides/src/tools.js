@@ -60,12 +60,33 @@ function initPlan() {
 }
 
 /* ---------- Markdown checklist download ---------- */
-export function checklistMarkdown(lines, done) {
-  return lines
-    .map(function (line) {
-      return line.id ? "- [" + (done[line.id] ? "x" : " ") + "] " + line.t : line.t;
-    })
-    .join("\n") + "\n";
+function mdText(text) {
+  return text.replace(/\s+/g, " ").trim().replace(/([\\`*_[\]<>#|])/g, "\\$1");
+}
+
+function mdUrl(url) {
+  return url.replace(/[()<>\s]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); });
+}
+
+/* The path's lines with the reader's ticks, and under each topic their note (quoted)
+ * and own links ("topic" / "end" lines mark where a topic starts and ends). */
+export function checklistMarkdown(lines, record) {
+  const out = [];
+  lines.forEach(function (line) {
+    if (line.end && record.links[line.end]) {
+      record.links[line.end].forEach(function (l) {
+        out.push("- [" + mdText(l.t) + "](" + mdUrl(l.u) + ")（我添加的链接）");
+      });
+    }
+    out.push(line.id ? "- [" + (record.items[line.id] ? "x" : " ") + "] " + line.t : line.t);
+    if (line.topic && record.notes[line.topic]) {
+      out.push("", "> **我的笔记**", ">");
+      record.notes[line.topic].replace(/\r\n?/g, "\n").split("\n").forEach(function (text) {
+        out.push(text ? "> " + text : ">");
+      });
+    }
+  });
+  return out.join("\n") + "\n";
 }
 
 function onDownload(event) {
@@ -73,7 +94,7 @@ function onDownload(event) {
   if (!button) return;
   const data = document.querySelector("script[data-jobbook-checklist]");
   if (!data) return;
-  const text = checklistMarkdown(JSON.parse(data.textContent), store.read().items);
+  const text = checklistMarkdown(JSON.parse(data.textContent), store.read());
   download(text, button.getAttribute("data-jobbook-download-md"), "text/markdown;charset=utf-8");
 }
 

@@ -351,6 +351,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         path_topics=lambda path: path_topics(site, path),
         graph=lambda path, page: graph_for(site, path, page),
         checklist=lambda path: checklist_lines(site, path),
+        topic_pages=lambda page: topic_pages(site, page),
         tag_labels=roadmap_tags or {},
         is_milestone=lambda m: isinstance(m, Milestone),
         AREA_LABELS=AREA_LABELS,
@@ -427,16 +428,28 @@ def checklist_lines(site: Site, path: Path) -> list[dict[str, str]]:
         heading = stage.title + (f"（{stage.duration}）" if stage.duration else "")
         lines += [{"t": f"## {_md_plain(heading)}"}, {"t": ""}]
         for topic in site.topics_of(stage):
-            lines += [{"t": f"### {_md_plain(topic.title)}"}, {"t": ""}]
+            # "topic"/"end" mark where the reader's note and own links go (added in the browser)
+            lines += [{"t": f"### {_md_plain(topic.title)}", "topic": topic.id}, {"t": ""}]
             items(topic.id, [*topic.self_check, *topic.milestones])
             for res in topic.resources:
                 lines.append({"t": f"- [{_md_plain(res.title)}]({quote(res.url, safe=_URL_SAFE)})"})
-            lines.append({"t": ""})
+            lines.append({"t": "", "end": topic.id})
         if stage.milestones:
             lines += [{"t": "### 阶段里程碑"}, {"t": ""}]
             items(stage.id, stage.milestones)
             lines.append({"t": ""})
     return lines
+
+
+def topic_pages(site: Site, page: str) -> dict[str, list[str]]:
+    """Topic id → [title, link from ``page``] for the progress page's list of notes."""
+    out: dict[str, list[str]] = {}
+    for topic_id, target in site.pages_of.items():
+        if topic_id in site.shared or (target.startswith("paths/") and "#" in target):
+            file, _, anchor = target.partition("#")
+            href = posixpath.relpath(file, posixpath.dirname(page)).removesuffix(".md") + ".html"
+            out[topic_id] = [site.titles[topic_id], href + (f"#{anchor}" if anchor else "")]
+    return out
 
 
 def doc_titles(docs_dir: FsPath | None) -> dict[str, str]:
