@@ -42,6 +42,7 @@ export function render(text, label) {
     svg.setAttribute("aria-label", label);
     svg.setAttribute("shape-rendering", "crispEdges");
     svg.setAttribute("data-modules", String(n));
+    svg.style.width = Math.max(192, size * 4) + "px"; // CSS caps it at the dialog's width
     const bg = document.createElementNS(SVG, "rect");
     bg.setAttribute("width", String(size));
     bg.setAttribute("height", String(size));
