@@ -10,8 +10,9 @@ import * as share from "./share.js";
 import * as renames from "./renames.js";
 import * as tools from "./tools.js";
 import * as practice from "./practice.js";
+import * as a11y from "./a11y.js";
 
-const modules = [notices, progress, notes, share, renames, tools, practice];
+const modules = [notices, progress, notes, share, renames, tools, practice, a11y];
 modules.forEach(function (m) { m.install(); });
 
 let started = false;

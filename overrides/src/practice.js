@@ -3,29 +3,12 @@
  * works from file:// under the CSP: each card file announces itself with a
  * "jobbook:questions" event. */
 import * as store from "./store.js";
-import { download } from "./progress.js";
+import { download, loadScript } from "./util.js";
+import * as indexrows from "./indexrows.js";
 
 const MASTERED_DAYS = 21; // a review card with an interval this long counts as mastered
 const AREA_LABEL_ATTR = "data-area-label";
 const RATING_NAMES = { 1: "重来", 2: "困难", 3: "良好", 4: "简单" };
-const loaded = {}; // src → Promise
-
-function loadScript(src) {
-  if (!loaded[src]) {
-    loaded[src] = new Promise(function (resolve, reject) {
-      const el = document.createElement("script");
-      el.src = src;
-      el.onload = resolve;
-      el.onerror = function () {
-        delete loaded[src];
-        reject(new Error("无法加载 " + src));
-      };
-      document.head.appendChild(el);
-    });
-  }
-  return loaded[src];
-}
-
 const cards = {}; // id → {q, a, f}
 document.addEventListener("jobbook:questions", function (event) {
   (event.detail.cards || []).forEach(function (card) { cards[card.id] = card; });
@@ -83,7 +66,10 @@ function describe(t) {
 export function refreshCounts(record) {
   const now = Date.now();
   document.querySelectorAll("[data-jobbook-qcounts]").forEach(function (box) {
-    const scope = box.closest("article") || document;
+    // A list of questions on a stage or topic page follows its counter; an area page's
+    // counter covers the whole article.
+    const list = box.nextElementSibling;
+    const scope = list && list.tagName === "UL" ? list : box.closest("article") || document;
     const ids = Array.prototype.map.call(
       scope.querySelectorAll("[data-jobbook-question],[data-jobbook-qref]"),
       function (el) { return el.getAttribute("data-jobbook-question") || el.getAttribute("data-jobbook-qref"); }
@@ -92,13 +78,15 @@ export function refreshCounts(record) {
     box.textContent = "练习进度：" + describe(tally(ids, record.reviews, now));
     box.hidden = false;
   });
-  document.querySelectorAll("[data-jobbook-area-counts]").forEach(function (cell) {
-    const area = cell.getAttribute("data-jobbook-area-counts");
-    const ids = Array.prototype.map.call(
-      document.querySelectorAll('[data-jobbook-qlist] [data-area="' + CSS.escape(area) + '"]'),
-      function (el) { return el.getAttribute("data-jobbook-question"); }
-    );
-    cell.textContent = describe(tally(ids, record.reviews, now));
+  const cells = document.querySelectorAll("[data-jobbook-area-counts]");
+  const list = document.querySelector("[data-jobbook-qlist]");
+  if (!cells.length || !list) return;
+  // every question of the area, also those of a chunked index not loaded yet
+  indexrows.groups(list, "area", "jobbook-question").then(function (byArea) {
+    cells.forEach(function (cell) {
+      const ids = byArea[cell.getAttribute("data-jobbook-area-counts")] || [];
+      cell.textContent = describe(tally(ids, record.reviews, now));
+    });
   });
 }
 
@@ -120,7 +108,7 @@ function formatInterval(ms) {
   return months < 12 ? months + " 个月" : (days / 365).toFixed(1) + " 年";
 }
 
-function Session(root, FSRS, index, scope) {
+function Session(root, FSRS, index, scope, loadArea) {
   const f = FSRS.fsrs(FSRS.generatorParameters({ enable_fuzz: false }));
   const el = {
     card: root.querySelector("[data-jobbook-card]"),
@@ -164,14 +152,24 @@ function Session(root, FSRS, index, scope) {
     return due.concat(fresh);
   }
 
+  /* Learning cards that are due again come first (a 重来 card returns after its step),
+   * then the queue in order (due reviews, then new cards); when only cards in a future
+   * learning step are left, the soonest is shown early. */
+  function pickNext(now, reviews) {
+    let best = -1;
+    queue.forEach(function (id, i) {
+      const r = reviews[id];
+      if (r && r.st !== 2 && r.due <= now && (best < 0 || r.due < reviews[queue[best]].due)) best = i;
+    });
+    if (best >= 0) return best;
+    best = queue.findIndex(function (id) { return !reviews[id] || reviews[id].due <= now; });
+    if (best >= 0 || !queue.length) return best;
+    return queue.reduce(function (b, id, i) { return reviews[id].due < reviews[queue[b]].due ? i : b; }, 0);
+  }
+
   function next() {
     const now = Date.now();
-    const reviews = store.read().reviews;
-    // A card rated earlier in this session comes back once it is due again.
-    let pick = queue.findIndex(function (id) {
-      return !reviews[id] || reviews[id].due <= now;
-    });
-    if (pick < 0 && queue.length) pick = 0;
+    const pick = pickNext(now, store.read().reviews);
     if (pick < 0) {
       current = null;
       el.card.hidden = true;
@@ -182,7 +180,15 @@ function Session(root, FSRS, index, scope) {
       return;
     }
     current = queue.splice(pick, 1)[0];
-    show(current, now);
+    const id = current;
+    el.answer.hidden = true; // no rating of a card that is not on screen yet
+    el.rate.hidden = true;
+    // Cards arrive per area, when the first card of that area is dealt.
+    loadArea(index[id][0]).then(function () {
+      if (current === id) show(id, Date.now());
+    }, function (error) {
+      el.status.textContent = "载入失败：" + error.message;
+    });
   }
 
   function show(id, now) {
@@ -209,7 +215,7 @@ function Session(root, FSRS, index, scope) {
   }
 
   function reveal() {
-    if (!current || !el.answer.hidden) return;
+    if (!current || !el.answer.hidden || !cards[current]) return;
     const card = cards[current];
     el.answer.innerHTML = card.a + card.f;
     el.answer.hidden = false;
@@ -278,16 +284,11 @@ function initPractice() {
       const qs = query.toString();
       history.replaceState(history.state, "", window.location.pathname + (qs ? "?" + qs : ""));
     } catch { /* file:// may refuse; the session still starts */ }
-    const areas = {};
-    Object.keys(index).forEach(function (id) {
-      if (!scope.area || index[id][0] === scope.area) areas[index[id][0]] = true;
-    });
-    statusEl.textContent = "正在载入题目……";
-    const loads = [loadScript(base + "../vendor/ts-fsrs/fsrs.umd.js")].concat(
-      Object.keys(areas).map(function (a) { return loadScript(base + "questions-" + a + ".js"); })
-    );
-    Promise.all(loads).then(function () {
-      session = Session(root, window.FSRS, index, scope);
+    statusEl.textContent = "正在载入……";
+    loadScript(base + "../vendor/ts-fsrs/fsrs.umd.js").then(function () {
+      session = Session(root, window.FSRS, index, scope, function (area) {
+        return loadScript(base + "questions-" + area + ".js");
+      });
       statusEl.textContent = "";
       session.next();
     }, function (error) {
@@ -329,10 +330,9 @@ function onExport(event) {
   if (!button) return;
   const list = document.querySelector("[data-jobbook-qlist]");
   const base = new URL("../assets/data/", window.location.href).href;
-  const ids = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; })
-    .map(function (li) { return li.getAttribute("data-jobbook-question"); });
-  loadScript(base + "questions-anki.js").then(function () {
-    const rows = ids.map(function (id) { return ankiRows.rows[id]; }).filter(Boolean);
+  const selected = indexrows.selection(list, "jobbook-question"); // not only the rows shown
+  Promise.all([selected, loadScript(base + "questions-anki.js")]).then(function (done) {
+    const rows = done[0].map(function (id) { return ankiRows.rows[id]; }).filter(Boolean);
     download(ankiRows.header + rows.join("\n") + "\n", "ml-jobbook-questions-filtered.tsv",
       "text/tab-separated-values;charset=utf-8");
   });
