@@ -11,7 +11,8 @@ unique with a ``jbs={i}`` query parameter) and measured:
   built by the same config without the hook (explicit nav);
 - ``build_warm_s``: one more hook build keeping ``.cache/jobbook`` (the search
   segmentation kept between builds); ``build_s`` clears it before every run;
-- ``pages``, ``resources``, ``site_mb`` and ``search_index_mb`` (MB = 2**20 bytes).
+- ``pages``, ``resources``, ``site_mb`` and ``search_index_mb`` (MB = 2**20 bytes);
+  ``max_page_kb`` / ``stage_page_kb``: the largest HTML page and the largest stage page.
 
 Notebooks (``docs/**/*.ipynb``) are excluded at every scale, scale 1 included,
 so that all scales are comparable: the mkdocs-jupyter plugin and the notebook
@@ -376,6 +377,28 @@ def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]
         "peak_rss_mb": round(max(rss), 3),
         "site_mb": round(_tree_bytes(site) / MB, 3),
         "search_index_mb": round(index.stat().st_size / MB if index.is_file() else 0.0, 3),
+        **page_sizes(site),
+    }
+
+
+def page_sizes(site: Path) -> dict[str, Any]:
+    """The largest HTML page and the largest stage page (KB = 1024 bytes), with their names."""
+    pages = [p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts]
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in pages}
+    biggest = max(sizes, key=lambda k: sizes[k])
+    stages = {
+        k: v
+        for k, v in sizes.items()
+        if k.startswith("paths/")
+        and k.count("/") == 2
+        and not k.endswith(("index.html", "print.html"))
+    }
+    stage = max(stages, key=lambda k: stages[k]) if stages else None
+    return {
+        "max_page_kb": round(sizes[biggest] / 1024, 1),
+        "max_page": biggest,
+        "stage_page_kb": round(stages[stage] / 1024, 1) if stage else 0.0,
+        "stage_page": stage,
     }
 
 
@@ -401,6 +424,8 @@ def table(runs: list[dict[str, Any]]) -> str:
         "render/build",
         "build/基线",
         "s/页",
+        "最大页_KB",
+        "阶段页_KB",
     ]
     rows = [
         [
@@ -417,6 +442,8 @@ def table(runs: list[dict[str, Any]]) -> str:
             _ratio(r["render_s"], r["build_s"]),
             _ratio(r["build_s"], r["baseline_build_s"]),
             f"{r['build_s'] / r['pages']:.4f}" if r["pages"] else "-",
+            f"{r.get('max_page_kb', 0):.0f}",
+            f"{r.get('stage_page_kb', 0):.0f}",
         ]
         for r in runs
     ]

@@ -33,6 +33,10 @@ KEYS = {
     "peak_rss_mb",
     "site_mb",
     "search_index_mb",
+    "max_page_kb",
+    "max_page",
+    "stage_page_kb",
+    "stage_page",
 }
 
 
@@ -134,4 +138,6 @@ def test_bench_scale_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     # the cache the warm build used makes a rebuild segment nothing (existence is not reuse)
     assert jieba_calls(project, tmp_path) == 0
     assert run["site_mb"] > run["search_index_mb"] > 0
+    assert run["max_page_kb"] >= run["stage_page_kb"] > 0
+    assert run["stage_page"].startswith("paths/") and run["max_page"].endswith(".html")
     assert any(line.startswith("| 规模") for line in out)

@@ -19,7 +19,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 BUILD = """
 import sys
 from jobbook.core import indexrows
-indexrows.HEAD_ROWS.update(resources=1)
+indexrows.HEAD_ROWS.update(resources=1, questions=1)
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "build", "--strict"]
 cli()
@@ -91,13 +91,30 @@ def test_a_shared_url_finds_a_row_from_a_data_file(site, offline):
     assert view.errors == [] and view.blocked == []
 
 
+def test_question_counts_and_export_cover_rows_not_loaded(site, offline):
+    view = offline()
+    page = view.open(site, "questions/index.html")
+    # the coding question is only in a data file: its area still counts it
+    expect(page.locator('[data-jobbook-area-counts="coding"]')).to_contain_text("新 1 ")
+    assert len(rows(page, "[data-jobbook-qlist] > li")) == 1
+    with page.expect_download() as info:
+        page.click("button[data-jobbook-qexport]")
+    tsv = Path(info.value.path()).read_text(encoding="utf-8")
+    ids = sorted(line.rsplit("\t", 1)[1] for line in tsv.splitlines() if not line.startswith("#"))
+    assert ids == ["demo-cross-entropy", "demo-rf-gbdt", "demo-softmax"]
+    assert view.errors == [] and view.blocked == []
+
+
 def test_data_files_are_scripts_announcing_rows(site):
     data = sorted((site / "assets/data").glob("index-*.js"))
     assert [p.name for p in data] == [
+        "index-questions-2.js",
+        "index-questions-3.js",
+        "index-questions-groups.js",
         "index-resources-2.js",
         "index-resources-3.js",
         "index-resources-4.js",
     ]
     text = data[0].read_text(encoding="utf-8")
     payload = text[text.index("detail:") + len("detail:") : text.rindex("}));")]
-    assert json.loads(payload)["list"] == "resources"
+    assert json.loads(payload)["list"] == "questions"

@@ -74,7 +74,7 @@ def _fixture(monkeypatch: pytest.MonkeyPatch, **head: int) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("page", "name", "tag", "size"),
-    [("resources.md", "resources", "tr", 1)],
+    [("resources.md", "resources", "tr", 1), ("questions/index.md", "questions", "li", 2)],
 )
 def test_data_rows_are_the_rows_the_page_would_hold(monkeypatch, page, name, tag, size):
     """Rows from the data files, as the browser builds them, equal the full page's rows."""

@@ -64,7 +64,7 @@ def polluted(page) -> bool:
 @pytest.fixture(scope="module")
 def _session(built_site, browser):
     """One browser page for the module: tick a box on a stage page and skip a topic."""
-    from .conftest import OfflinePage
+    from .helpers import OfflinePage
 
     view = OfflinePage(browser)
     page = view.open(built_site.unzipped, STAGE)

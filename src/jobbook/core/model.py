@@ -107,15 +107,8 @@ class Milestone(Strict):
     renamed_from: list[ChildAlias] = []
 
 
-class Question(Strict):
-    """Legacy inline question (being moved to the bank)."""
-
-    text: Text
-    answer: Text | None = None
-
-
 # A stage or topic lists bank question ids (``questions: [id, …]``).
-QuestionEntry = Id | Question
+QuestionEntry = Id
 
 
 # ---- question bank (roadmap/questions/*.yml) ---------------------------------------------
@@ -332,7 +325,6 @@ FIELD_NAMES: frozenset[str] = frozenset(
         Retired,
         ChecklistItem,
         Milestone,
-        Question,
         QuestionRef,
         FollowUp,
         BankQuestion,

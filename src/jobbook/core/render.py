@@ -149,6 +149,7 @@ class Site:
     titles: dict[str, str] = field(default_factory=dict)
     pages_of: dict[str, str] = field(default_factory=dict)  # id → page path (+ anchor)
     questions: dict[str, BankQuestion] = field(default_factory=dict)  # bank order
+    question_pages: dict[str, str] = field(default_factory=dict)  # question → area page part
     question_paths: dict[str, list[str]] = field(default_factory=dict)  # question → path ids
 
     def topics_of(self, stage: Stage) -> list[Topic]:
@@ -171,12 +172,26 @@ def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
 
-def area_page(area: str) -> str:
-    return f"questions/{area}.md"
+# An area's questions are split into pages of this many, so a page stays small (math
+# answers typeset with KaTeX weigh ~30 KB each) however large the bank grows.
+QUESTIONS_PER_PAGE = 20
 
 
-def question_page(q: BankQuestion) -> str:
-    return f"{area_page(q.area)}#{q.id}"
+def area_page(area: str, part: int = 1) -> str:
+    return f"questions/{area}.md" if part == 1 else f"questions/{area}-{part}.md"
+
+
+def print_area_page(area: str) -> str:
+    return f"questions/print-{area}.md"
+
+
+def area_parts(questions: list[BankQuestion]) -> list[list[BankQuestion]]:
+    n = QUESTIONS_PER_PAGE
+    return [questions[i : i + n] for i in range(0, len(questions), n)]
+
+
+def question_page(q: BankQuestion, site: Site) -> str:
+    return f"{site.question_pages[q.id]}#{q.id}"
 
 
 def build_site(roadmap: Roadmap) -> Site:
@@ -211,6 +226,9 @@ def build_site(roadmap: Roadmap) -> Site:
         for q in sf.model.questions:
             site.questions[q.id] = q
             source_of[q.id] = sf.rel
+    for area, questions in questions_by_area(site):
+        for number, part in enumerate(area_parts(questions), start=1):
+            site.question_pages.update({q.id: area_page(area, number) for q in part})
     topic_paths: dict[str, list[str]] = {}
     for path in paths:
         for n in walk_path(path):
@@ -358,7 +376,8 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         Q_LEVEL_LABELS=Q_LEVEL_LABELS,
         KIND_LABELS=KIND_LABELS,
         area_page=area_page,
-        question_page=question_page,
+        print_area_page=print_area_page,
+        question_href=lambda q, page: rel(site.question_pages[q.id], page) + "#" + q.id,
         topic_questions=lambda topic: topic_questions(site, topic),
         questions_by_area=lambda: questions_by_area(site),
         question=lambda qid: site.questions[qid],
@@ -406,6 +425,25 @@ def resource_index(
         )
         rows.append(Row(attrs, cells(row, "resources.md")))
     return Index("resources", rows, HEAD_ROWS["resources"])
+
+
+def question_index(env: Environment, site: Site, labels: dict[str, str]) -> Index:
+    """The question bank index's rows, links relative to questions/index.md."""
+    cells = env.get_template("_index.md.j2").module.question_cells  # type: ignore[attr-defined]
+    rows = []
+    for q in site.questions.values():
+        attrs = (
+            ("jobbook-question", str(attr(q.id))),
+            ("area", q.area),
+            ("level", q.level),
+            ("kind", q.kind),
+            ("tags", " ".join(q.tags)),
+            ("paths", " ".join(site.question_paths.get(q.id, []))),
+            ("text", _search_text([q.text], q.tags, labels)),
+        )
+        rows.append(Row(attrs, cells(q, "questions/index.md")))
+    areas = {area: [q.id for q in questions] for area, questions in questions_by_area(site)}
+    return Index("questions", rows, HEAD_ROWS["questions"], groups={"area": areas})
 
 
 def _md_plain(text: str) -> str:
@@ -524,18 +562,35 @@ def render_pages(
     add("resources.md", "资源索引", None, "resources.md.j2", rows=rows, index=resources)
     data_files = resources.files()
     if site.questions:
-        add("questions/index.md", "面试题库", None, "questions_index.md.j2")
+        qindex = question_index(env, site, env.globals["tag_labels"])
+        add("questions/index.md", "面试题库", None, "questions_index.md.j2", index=qindex)
+        data_files |= qindex.files()
         for area, questions in questions_by_area(site):
             src = site.source_of[questions[0].id]
-            add(
-                area_page(area),
-                AREA_LABELS[area],
-                src,
-                "questions_area.md.j2",
-                area=area,
-                questions=questions,
-            )
-        add("questions/print.md", "面试题库（打印版）", None, "questions_print.md.j2")
+            parts = area_parts(questions)
+            for number, part in enumerate(parts, start=1):
+                title = AREA_LABELS[area] + (f"（{number}/{len(parts)}）" if number > 1 else "")
+                add(
+                    area_page(area, number),
+                    title,
+                    src,
+                    "questions_area.md.j2",
+                    area=area,
+                    questions=part,
+                    total=len(questions),
+                    part=number,
+                    parts=len(parts),
+                )
+            if print_pages:
+                title = f"{AREA_LABELS[area]}（打印版）"
+                add(
+                    print_area_page(area),
+                    title,
+                    src,
+                    "questions_print.md.j2",
+                    area=area,
+                    questions=questions,
+                )
         add("practice.md", "刷题练习", None, "practice.md.j2")
         anki = bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         tsv = bankdata.TSV_PAGE
@@ -582,6 +637,7 @@ def nav_for(pages: list[Page], roadmap: Roadmap) -> dict[str, list[object]]:
     if site.questions:
         question_nav = ["questions/index.md", "practice.md"]
         question_nav += [{AREA_LABELS[a]: area_page(a)} for a, _ in questions_by_area(site)]
+        # later parts of an area and the print pages are reached from the area pages
     return {
         "@jobbook/paths": path_nav,
         "@jobbook/topics": topic_nav,
