@@ -172,7 +172,7 @@ def test_internal_links_and_anchors_are_valid(built_site, tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1800,  # a wall-clock safety net on a loaded 2-core runner, not a budget
     )
     assert result.returncode == 0, result.stdout[-6000:]
     assert re.search(r"\b0 errors found", result.stdout)
