@@ -235,6 +235,7 @@ def test_every_internal_link_and_anchor_exists_including_print_pages(built_site)
             if re.match(r"[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith("//"):
                 continue
             target, fragment = urldefrag(href)
+            target = target.split("?", 1)[0]  # practice.html?area=… is the same page
             file = (page.parent / unquote(target)).resolve() if target else page
             if not file.exists() or (
                 fragment and file.suffix == ".html" and unquote(fragment) not in parsed[file].ids
