@@ -3,7 +3,7 @@
 import * as store from "./store.js";
 import * as notices from "./notices.js";
 import { cleanTitle, cleanUrl, LINKS_MAX, NOTE_MAX, TITLE_MAX, URL_MAX } from "./record.js";
-import { h } from "./util.js";
+import { assetsUrl, h, loadScript } from "./util.js";
 
 const SAVE_DELAY = 500; // ms after the last keystroke
 const pending = {}; // topic → {value, timer}
@@ -175,14 +175,10 @@ export function refresh(record) {
   refreshSummary(record);
 }
 
-function topicPages() {
-  const el = document.querySelector("script[data-jobbook-topic-pages]");
-  try {
-    return el ? JSON.parse(el.textContent) : {};
-  } catch {
-    return {};
-  }
-}
+/* Topic id → [title, link from the site root]: a <script src> data file (it grows with
+ * the roadmap, so it is not inlined into the progress page). */
+let topicPages = null;
+document.addEventListener("jobbook:topic-pages", function (event) { topicPages = event.detail; });
 
 /* The progress page: how many topics have notes and own links, with links to them. */
 function refreshSummary(record) {
@@ -193,10 +189,15 @@ function refreshSummary(record) {
   summary.querySelector('[data-count="links"]').textContent = String(c.links);
   const list = document.querySelector("[data-jobbook-notes-list]");
   if (!list) return;
-  const pages = topicPages();
   const topics = Object.keys(record.notes).concat(Object.keys(record.links)).filter(function (t, i, all) {
     return all.indexOf(t) === i;
   }).sort();
+  if (topics.length && topicPages === null) {
+    const settle = function () { topicPages = topicPages || {}; refreshSummary(store.read()); };
+    loadScript(assetsUrl() + "data/topic-pages.js").then(settle, settle);
+    return;
+  }
+  const pages = topicPages || {};
   list.textContent = "";
   topics.forEach(function (topic) {
     const page = Object.prototype.hasOwnProperty.call(pages, topic) ? pages[topic] : null;

@@ -14,6 +14,8 @@ document.addEventListener("jobbook:questions", function (event) {
   (event.detail.cards || []).forEach(function (card) { cards[card.id] = card; });
 });
 let ankiRows = null;
+let practiceIndex = null; // id → [area, level, kind, paths], from practice-index.js
+document.addEventListener("jobbook:practice-index", function (event) { practiceIndex = event.detail; });
 document.addEventListener("jobbook:anki", function (event) { ankiRows = event.detail; });
 
 /* ---------- review state ---------- */
@@ -91,11 +93,6 @@ export function refreshCounts(record) {
 }
 
 /* ---------- practice session ---------- */
-
-function practiceIndex() {
-  const el = document.getElementById("jobbook-practice-index");
-  return el ? JSON.parse(el.textContent) : {};
-}
 
 function formatInterval(ms) {
   const min = Math.round(ms / 60000);
@@ -265,7 +262,6 @@ function initPractice() {
   const base = root.getAttribute("data-data-base");
   const form = root.querySelector("[data-jobbook-practice-scope]");
   const statusEl = root.querySelector("[data-jobbook-practice-status]");
-  const index = practiceIndex();
   const params = new URLSearchParams(window.location.search);
   ["area", "path", "level"].forEach(function (name) {
     const value = params.get(name);
@@ -285,8 +281,9 @@ function initPractice() {
       history.replaceState(history.state, "", window.location.pathname + (qs ? "?" + qs : ""));
     } catch { /* file:// may refuse; the session still starts */ }
     statusEl.textContent = "正在载入……";
-    loadScript(base + "../vendor/ts-fsrs/fsrs.umd.js").then(function () {
-      session = Session(root, window.FSRS, index, scope, function (area) {
+    const needed = [loadScript(base + "../vendor/ts-fsrs/fsrs.umd.js"), loadScript(base + "practice-index.js")];
+    Promise.all(needed).then(function () {
+      session = Session(root, window.FSRS, practiceIndex || {}, scope, function (area) {
         return loadScript(base + "questions-" + area + ".js");
       });
       statusEl.textContent = "";

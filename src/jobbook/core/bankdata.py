@@ -21,6 +21,10 @@ DATA_DIR = "assets/data"
 TSV_PAGE = "questions/ml-jobbook-questions.tsv"
 
 
+INDEX_FILE = f"{DATA_DIR}/practice-index.js"
+TOPIC_PAGES_FILE = f"{DATA_DIR}/topic-pages.js"
+
+
 def chunk_path(area: str) -> str:
     return f"{DATA_DIR}/questions-{area}.js"
 
@@ -45,7 +49,7 @@ def _follow_html(q: BankQuestion) -> str:
     return f'<p class="jb-q-followups-title"><strong>常见追问</strong></p><ul>{items}</ul>'
 
 
-def _event_script(event: str, detail: object) -> str:
+def event_script(event: str, detail: object) -> str:
     payload = json.dumps(detail, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     payload = payload.replace("</", "<\\/")  # never closes a <script> even if inlined
     return f'document.dispatchEvent(new CustomEvent("{event}",{{detail:{payload}}}));\n'
@@ -65,7 +69,7 @@ def practice_chunks(
     files: dict[str, str] = {}
     for area, questions in groups:
         cards = [{"id": q.id, "q": next(it), "a": next(it), "f": next(it)} for q in questions]
-        files[chunk_path(area)] = _event_script("jobbook:questions", {"area": area, "cards": cards})
+        files[chunk_path(area)] = event_script("jobbook:questions", {"area": area, "cards": cards})
     return files
 
 
@@ -94,7 +98,7 @@ def anki_files(questions: list[BankQuestion], area_labels: dict[str, str]) -> di
     rows = {q.id: anki_row(q, area_labels[q.area]) for q in questions}
     return {
         TSV_PAGE: TSV_HEADER + "".join(row + "\n" for row in rows.values()),
-        f"{DATA_DIR}/questions-anki.js": _event_script(
+        f"{DATA_DIR}/questions-anki.js": event_script(
             "jobbook:anki", {"header": TSV_HEADER, "rows": rows}
         ),
     }

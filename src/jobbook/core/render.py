@@ -244,14 +244,12 @@ def build_site(roadmap: Roadmap) -> Site:
     return site
 
 
-def practice_index(site: Site) -> Markup:
-    """id → [area, level, kind, paths] for the practice page (inline JSON, not executed)."""
-    index = {
+def practice_index(site: Site) -> dict[str, list[object]]:
+    """id → [area, level, kind, paths]: the practice page's scope filter (a data file)."""
+    return {
         q.id: [q.area, q.level, q.kind, site.question_paths.get(q.id, [])]
         for q in site.questions.values()
     }
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("</", "<\\/"))
 
 
 def _issue_link(repo_url: str) -> Callable[[BankQuestion], str]:
@@ -369,7 +367,6 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         path_topics=lambda path: path_topics(site, path),
         graph=lambda path, page: graph_for(site, path, page),
         checklist=lambda path: checklist_lines(site, path),
-        topic_pages=lambda page: topic_pages(site, page),
         tag_labels=roadmap_tags or {},
         is_milestone=lambda m: isinstance(m, Milestone),
         AREA_LABELS=AREA_LABELS,
@@ -530,7 +527,6 @@ def render_pages(
     env.globals["page_titles"] = page_titles or {}
     env.globals["print_pages"] = print_pages
     env.globals["issue_url"] = _issue_link(repo_url) if repo_url else None
-    env.globals["practice_index"] = lambda: practice_index(site)
     pages: list[Page] = []
 
     def add(page: str, title: str, source: str | None, template: str, **ctx: object) -> None:

@@ -33,8 +33,10 @@ from jobbook.core.render import (
     build_site,
     doc_titles,
     nav_for,
+    practice_index,
     questions_by_area,
     render_pages,
+    topic_pages,
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import validate_dir
@@ -132,7 +134,14 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.pages = pages
         self.data_files = renames.data_files((f.rel, f.raw) for f in roadmap.files)
         site = build_site(roadmap)
+        # Data that grows with the roadmap ships as <script src> files, not inline JSON.
+        self.data_files[bankdata.TOPIC_PAGES_FILE] = bankdata.event_script(
+            "jobbook:topic-pages", topic_pages(site, "progress.md")
+        )
         if site.questions:
+            self.data_files[bankdata.INDEX_FILE] = bankdata.event_script(
+                "jobbook:practice-index", practice_index(site)
+            )
             groups = questions_by_area(site)
             self.data_files |= bankdata.practice_chunks(groups, self._typesetter(config))
             self.data_files |= bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
