@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -172,22 +173,54 @@ def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
 
-# An area's questions are split into pages of this many, so a page stays small (math
-# answers typeset with KaTeX weigh ~30 KB each) however large the bank grows.
-QUESTIONS_PER_PAGE = 20
+# An area's questions are cut into pages by estimated weight, not by count: an answer
+# typeset with KaTeX costs ~2 KB of HTML per formula, so 20 math questions made a 700 KB
+# page and 20 system-design ones 120 KB. Budgets are estimated HTML bytes of the article
+# (the theme adds ~30 KB); a question heavier than the budget gets a page of its own.
+AREA_PAGE_BYTES = 180_000
+PRINT_PAGE_BYTES = 700_000
+QUESTIONS_PER_PAGE = 20  # at most, so a page stays easy to scan
+
+
+def question_weight(q: BankQuestion) -> int:
+    """Estimated bytes of a question's built HTML (measured on the bank: ±25 %)."""
+    text = q.text + "".join(q.points) + "".join(f.q + f.a for f in q.follow_ups)
+    text += q.solution or ""
+    return 2_000 + 2 * len(text.encode()) + 1_900 * (text.count("$") // 2)
+
+
+def weighted_parts(
+    questions: list[BankQuestion], budget: int, most: int
+) -> list[list[BankQuestion]]:
+    """As few parts as the budget allows, of about equal weight (no one-question runt)."""
+    weights = [question_weight(q) for q in questions]
+    count = max(math.ceil(sum(weights) / budget), math.ceil(len(questions) / most), 1)
+    target = sum(weights) / count
+    parts: list[list[BankQuestion]] = []
+    done = 0
+    for q, w in zip(questions, weights, strict=True):
+        cut = len(parts) < count and done + w / 2 > target * len(parts)
+        if not parts or cut or len(parts[-1]) >= most:
+            parts.append([])
+        parts[-1].append(q)
+        done += w
+    return parts
 
 
 def area_page(area: str, part: int = 1) -> str:
     return f"questions/{area}.md" if part == 1 else f"questions/{area}-{part}.md"
 
 
-def print_area_page(area: str) -> str:
-    return f"questions/print-{area}.md"
+def print_area_page(area: str, part: int = 1) -> str:
+    return f"questions/print-{area}.md" if part == 1 else f"questions/print-{area}-{part}.md"
 
 
 def area_parts(questions: list[BankQuestion]) -> list[list[BankQuestion]]:
-    n = QUESTIONS_PER_PAGE
-    return [questions[i : i + n] for i in range(0, len(questions), n)]
+    return weighted_parts(questions, AREA_PAGE_BYTES, QUESTIONS_PER_PAGE)
+
+
+def print_parts(questions: list[BankQuestion]) -> list[list[BankQuestion]]:
+    return weighted_parts(questions, PRINT_PAGE_BYTES, len(questions))
 
 
 def question_page(q: BankQuestion, site: Site) -> str:
@@ -578,15 +611,25 @@ def render_pages(
                     parts=len(parts),
                 )
             if print_pages:
-                title = f"{AREA_LABELS[area]}（打印版）"
-                add(
-                    print_area_page(area),
-                    title,
-                    src,
-                    "questions_print.md.j2",
-                    area=area,
-                    questions=questions,
-                )
+                parts = print_parts(questions)
+                first = 1
+                for number, part in enumerate(parts, start=1):
+                    title = f"{AREA_LABELS[area]}（打印版" + (
+                        f" {number}/{len(parts)}）" if len(parts) > 1 else "）"
+                    )
+                    add(
+                        print_area_page(area, number),
+                        title,
+                        src,
+                        "questions_print.md.j2",
+                        area=area,
+                        questions=part,
+                        total=len(questions),
+                        first=first,
+                        part=number,
+                        parts=len(parts),
+                    )
+                    first += len(part)
         add("practice.md", "刷题练习", None, "practice.md.j2")
         anki = bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         tsv = bankdata.TSV_PAGE
