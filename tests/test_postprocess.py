@@ -59,6 +59,16 @@ def test_search_dialog_gets_an_accessible_name():
 
     html = '<div class="md-search" data-md-component="search" role="dialog"><label>'
     assert 'role="dialog" aria-label="站内搜索">' in label_search_dialog(html)
+    assert label_search_dialog("<p>没有搜索框</p>") == "<p>没有搜索框</p>"
+
+
+def test_changed_search_markup_stops_the_build():
+    from jobbook.site.a11y import label_search_dialog
+    from jobbook.site.patch import PatchTargetMissing
+
+    changed = '<div data-md-component="search" class="md-search" role="dialog">'
+    with pytest.raises(PatchTargetMissing, match=r"mkdocs-material .*搜索框"):
+        label_search_dialog(changed)
 
 
 @pytest.fixture
