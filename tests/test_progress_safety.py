@@ -304,6 +304,17 @@ def test_backup_reminder_after_seven_days_or_fifty_changes(file_site, offline):
     assert reminder.count() == 0
     meta = page.evaluate(f"() => JSON.parse(localStorage.getItem('{META}'))")
     assert meta["changes"] == 0 and meta["exported"] >= now
+
+    # a note typed with pauses autosaves several times but counts as one change
+    area = open_notes(page).locator("textarea")
+    for text in ("第一句", "第一句，第二句", "第一句，第二句，第三句"):
+        area.fill(text)
+        page.wait_for_function(
+            f"t => (Object.values(JSON.parse(localStorage.getItem('{KEY}')).notes)[0] || '') === t",
+            arg=text,
+        )
+    meta = page.evaluate(f"() => JSON.parse(localStorage.getItem('{META}'))")
+    assert meta["changes"] == 1
     clean(view)
 
 

@@ -7,6 +7,9 @@ import { assetsUrl, h, loadScript } from "./util.js";
 
 const SAVE_DELAY = 500; // ms after the last keystroke
 const pending = {}; // topic → {value, timer}
+// Topics whose note was saved during this page view: autosaves of one sitting count as
+// one change towards the backup reminder, not one per pause in typing.
+const counted = {};
 
 function build(box) {
   const topic = box.getAttribute("data-jobbook-notes");
@@ -45,7 +48,8 @@ function flush(topic) {
   const ok = store.update(function (record) {
     if (job.value.trim() === "") delete record.notes[topic];
     else record.notes[topic] = job.value;
-  });
+  }, !counted[topic]);
+  if (ok) counted[topic] = true;
   if (!ok) {
     notices.saveFailed();
     status(topic, "笔记没有保存：文字还在输入框里，请先复制一份。");

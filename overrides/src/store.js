@@ -118,12 +118,12 @@ function save(record, counted) {
 
 /* Apply `change` to the freshly read record and save it; false when it could not be
  * saved (the stored record is then unchanged; lastFailure() says why). `change` may
- * return false to save nothing. */
-export function update(change) {
+ * return false to save nothing; `counted` false leaves the backup reminder's count alone. */
+export function update(change, counted = true) {
   const loaded = load();
   if (loaded.status !== "ok") return refused(loaded.status);
   if (change(loaded.record) === false) return true;
-  return save(loaded.record, true);
+  return save(loaded.record, counted);
 }
 
 /* Replace the whole record (import, progress link, reset): the reader chose it. With an
