@@ -3,8 +3,12 @@
 
 Serves a built ``site/`` on 127.0.0.1 (http.server in a thread, random free port),
 runs Lighthouse from npm (``npx --yes lighthouse@VERSION``, Debian chromium,
-headless) on four representative pages and prints a table of the performance /
-accessibility / best-practices / SEO scores with the bytes transferred. Text files
+headless) on one page of every page type (home, path overview, stage, the two heaviest
+math pages, the heaviest notebook, resources, question bank, the heaviest question area,
+practice, progress), mobile and desktop, ``--runs`` times each (default 3; the run with
+the median performance score is reported, with every run's score), and prints a table
+of the performance / accessibility / best-practices / SEO scores with the bytes
+transferred. Text files
 are sent gzip-compressed, as GitHub Pages does (``--no-gzip`` serves them raw); the
 "gzip est." column is the same sum computed from the files, for either mode.
 
@@ -44,12 +48,37 @@ LIGHTHOUSE = "12.8.2"
 CHROME = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-PAGES = [
-    "index.html",
-    "paths/fullstack-to-ai/fs-1-math.html",
-    "resources.html",
-    "math/kkt.html",
-]
+# page type → page; "heaviest:<glob>" picks the largest HTML file matching the glob
+PAGE_TYPES = {
+    "home": "index.html",
+    "path overview": "paths/ml-roadmap/index.html",
+    "stage": "paths/fullstack-to-ai/fs-1-math.html",
+    "math (heaviest)": "heaviest:math/*.html",
+    "math (2nd heaviest)": "heaviest2:math/*.html",
+    "notebook (heaviest)": "heaviest:notebooks/*.html",
+    "resources": "resources.html",
+    "question bank": "questions/index.html",
+    "question area (heaviest)": "heaviest:questions/[!p]*.html",
+    "practice": "practice.html",
+    "progress": "progress.html",
+}
+
+
+def resolve_pages(site: Path) -> dict[str, str]:
+    pages = {}
+    for kind, spec in PAGE_TYPES.items():
+        if ":" not in spec:
+            pages[kind] = spec
+            continue
+        rank, pattern = spec.split(":", 1)
+        files = sorted(site.glob(pattern), key=lambda f: -f.stat().st_size)
+        files = [f for f in files if f.name != "index.html"]
+        pick = 1 if rank == "heaviest2" else 0
+        if len(files) > pick:
+            pages[kind] = files[pick].relative_to(site).as_posix()
+    return pages
+
+
 SEARCH_INDEX = "search/search_index.json"
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 
@@ -225,13 +254,15 @@ def kib(n: int) -> str:
 
 def table(results: list[dict[str, Any]], weights: list[dict[str, Any]]) -> str:
     lines = [
-        "| page | form | perf | a11y | best-pr. | SEO | transferred KiB | of which search index KiB "
-        "| gzip est. KiB | FCP ms | LCP ms | TBT ms | CLS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| type | page | form | perf (median) | runs | a11y | best-pr. | SEO | transferred KiB "
+        "| of which search index KiB | gzip est. KiB | FCP ms | LCP ms | TBT ms | CLS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
+        runs = "/".join(str(x) for x in r.get("performance_runs", [r["performance"]]))
         lines.append(
-            f"| {r['page']} | {r['form_factor']} | {r['performance']} | {r['accessibility']} "
+            f"| {r.get('page_type', '')} | {r['page']} | {r['form_factor']} | {r['performance']} "
+            f"| {runs} | {r['accessibility']} "
             f"| {r['best_practices']} | {r['seo']} | {kib(r['transferred_bytes'])} "
             f"| {kib(r['search_index_bytes'])} | {kib(r['transferred_gzip_est_bytes'])} "
             f"| {r['fcp_ms']} | {r['lcp_ms']} | {r['tbt_ms']} | {r['cls']} |"
@@ -247,10 +278,13 @@ def table(results: list[dict[str, Any]], weights: list[dict[str, Any]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="built site directory (default: site)")
-    parser.add_argument("--pages", nargs="+", default=PAGES, help="pages relative to the site")
+    parser.add_argument(
+        "--pages", nargs="+", help="pages relative to the site (default: one per page type)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per page (median reported)")
     parser.add_argument(
         "--form-factors",
-        default="desktop",
+        default="mobile,desktop",
         help="comma-separated: desktop (--preset=desktop) and/or mobile (Lighthouse default)",
     )
     parser.add_argument("--lighthouse", default=LIGHTHOUSE, help=f"npm version ({LIGHTHOUSE})")
@@ -273,6 +307,8 @@ def main() -> int:
     if not forms or set(forms) - {"desktop", "mobile"}:
         log("--form-factors takes desktop and/or mobile")
         return 2
+    kinds = {p: p for p in args.pages} if args.pages else resolve_pages(site)
+    args.pages = list(kinds.values())
     missing = [p for p in args.pages if not (site / p).is_file()]
     if missing:
         log(f"pages not in the site: {missing}")
@@ -285,17 +321,25 @@ def main() -> int:
             reports = Path(args.keep_reports) if args.keep_reports else Path(tmp)
             reports.mkdir(parents=True, exist_ok=True)
             for form in forms:
-                for page in args.pages:
-                    start = time.perf_counter()
-                    out = reports / f"{form}-{page.replace('/', '_')}.json"
-                    report = run_lighthouse(base + page, form, args.lighthouse, out)
-                    results.append(summarise(report, page, form, site, base))
-                    r = results[-1]
-                    log(
-                        f"{form} {page}: perf {r['performance']} a11y {r['accessibility']} "
-                        f"bp {r['best_practices']} seo {r['seo']}, "
-                        f"{kib(r['transferred_bytes'])} KiB ({time.perf_counter() - start:.0f} s)"
-                    )
+                for kind, page in kinds.items():
+                    runs = []
+                    for run in range(args.runs):
+                        start = time.perf_counter()
+                        name = f"{form}-{page.replace('/', '_')}-{run}.json"
+                        report = run_lighthouse(base + page, form, args.lighthouse, reports / name)
+                        runs.append(summarise(report, page, form, site, base))
+                        r = runs[-1]
+                        log(
+                            f"{form} {page} #{run + 1}: perf {r['performance']} "
+                            f"a11y {r['accessibility']} bp {r['best_practices']} "
+                            f"seo {r['seo']}, {kib(r['transferred_bytes'])} KiB "
+                            f"({time.perf_counter() - start:.0f} s)"
+                        )
+                    runs.sort(key=lambda r: r["performance"])
+                    median = dict(runs[len(runs) // 2])
+                    median["page_type"] = kind
+                    median["performance_runs"] = [r["performance"] for r in runs]
+                    results.append(median)
     finally:
         server.shutdown()
         server.server_close()
