@@ -80,6 +80,47 @@ def test_near_duplicate_texts_name_both_lines(roadmap_dir):
     ]
 
 
+def _near_duplicates_by_brute_force(texts, threshold):
+    """Every pair, compared directly (the definition near_duplicates must agree with)."""
+    from jobbook.core.questions import _COMMON_BIGRAM, _bigrams, _normalised
+
+    grams = [_bigrams(_normalised(t)) for t in texts]
+    df = {}
+    for g in grams:
+        for gram in g:
+            df[gram] = df.get(gram, 0) + 1
+    pairs = []
+    for i in range(len(grams)):
+        for j in range(i + 1, len(grams)):
+            both, either = grams[i] & grams[j], grams[i] | grams[j]
+            if len(both) / len(either) >= threshold and any(df[x] <= _COMMON_BIGRAM for x in both):
+                pairs.append((i, j))
+    return pairs
+
+
+def test_near_duplicates_finds_every_pair_the_definition_finds():
+    """The prefix-filtered search misses nothing a comparison of all pairs would find."""
+    import random
+
+    from jobbook.core.questions import near_duplicates
+
+    rng = random.Random(17)
+    for alphabet in ("ab", "偏差方差分解", "什么是梯度下降法学习率过大会怎样", "abcdefghij" * 3):
+        texts = []
+        for _ in range(200):  # over 200 texts: some bigrams are "common"
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+            texts.append(text)
+            if rng.random() < 0.3:  # an edited copy
+                chars = list(text)
+                for _ in range(rng.randint(0, 2)):
+                    if chars:
+                        chars[rng.randrange(len(chars))] = rng.choice(alphabet)
+                texts.append("".join(chars))
+        for threshold in (0.8, 0.5, 1.0):
+            expected = _near_duplicates_by_brute_force(texts, threshold)
+            assert near_duplicates(texts, threshold) == expected
+
+
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [

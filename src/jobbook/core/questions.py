@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -13,7 +14,7 @@ from jobbook.core.load import Issue, LineDict, LineList
 
 # Two question texts sharing this share of their character bigrams are near-duplicates.
 NEAR_DUPLICATE = 0.8
-_COMMON_BIGRAM = 200  # bigrams in more texts than this don't nominate candidates
+_COMMON_BIGRAM = 200  # a near-duplicate pair must share a bigram found in at most this many texts
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -46,27 +47,35 @@ def _bigrams(text: str) -> frozenset[str]:
 
 
 def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int]]:
-    """Index pairs (i < j) whose bigram Jaccard similarity is at least ``threshold``.
+    """Index pairs (i < j) whose bigram Jaccard similarity is at least ``threshold``
+    and that share at least one bigram found in at most ``_COMMON_BIGRAM`` texts.
 
-    Candidates come from an inverted index of the bigrams, so a bank of thousands of
-    questions is not compared pair by pair.
+    Prefix filtering (as in all-pairs similarity joins): with every text's bigrams sorted
+    rarest first, two texts with Jaccard >= t share a bigram among the first
+    ``n - ceil(t * n) + 1`` of either text's ``n`` bigrams. Only those prefixes are
+    indexed, and they hold the rarest bigrams, so candidate lists stay short however
+    large the bank grows (comparing every text with every text sharing any bigram was
+    quadratic: 7 s for the 5,560 questions of the 10x benchmark).
     """
     grams = [_bigrams(_normalised(t)) for t in texts]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(grams):
-        for gram in g:
-            postings[gram].append(i)
+    df: Counter[str] = Counter(gram for g in grams for gram in g)
+    index: dict[str, list[int]] = defaultdict(list)
+    candidates: set[tuple[int, int]] = set()
+    for j, g in enumerate(grams):
+        ordered = sorted(g, key=lambda gram: (df[gram], gram))
+        overlap = max(math.ceil(threshold * len(ordered) - 1e-9), 1)
+        for gram in ordered[: len(ordered) - overlap + 1]:
+            docs = index[gram]
+            candidates.update((i, j) for i in docs)
+            docs.append(j)
     pairs = []
-    for i, g in enumerate(grams):
-        shared: Counter[int] = Counter()
-        for gram in g:
-            docs = postings[gram]
-            if len(docs) <= _COMMON_BIGRAM:
-                shared.update(j for j in docs if j > i)
-        for j, _ in shared.items():
-            union = len(g | grams[j])
-            if union and len(g & grams[j]) / union >= threshold:
-                pairs.append((i, j))
+    for i, j in candidates:
+        a, b = grams[i], grams[j]
+        union = len(a | b)
+        if not union or len(a & b) / union < threshold:
+            continue
+        if any(df[gram] <= _COMMON_BIGRAM for gram in a & b):
+            pairs.append((i, j))
     return sorted(pairs)
 
 
