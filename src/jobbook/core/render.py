@@ -152,6 +152,7 @@ class Site:
     questions: dict[str, BankQuestion] = field(default_factory=dict)  # bank order
     question_pages: dict[str, str] = field(default_factory=dict)  # question → area page part
     question_paths: dict[str, list[str]] = field(default_factory=dict)  # question → path ids
+    questions_of: dict[str, list[BankQuestion]] = field(default_factory=dict)  # topic → its own
 
     def topics_of(self, stage: Stage) -> list[Topic]:
         return [self.shared[t.ref] if isinstance(t, TopicRef) else t for t in stage.topics]
@@ -259,6 +260,8 @@ def build_site(roadmap: Roadmap) -> Site:
         for q in sf.model.questions:
             site.questions[q.id] = q
             source_of[q.id] = sf.rel
+    for q in site.questions.values():
+        site.questions_of.setdefault(q.topic, []).append(q)
     for area, questions in questions_by_area(site):
         for number, part in enumerate(area_parts(questions), start=1):
             site.question_pages.update({q.id: area_page(area, number) for q in part})
@@ -298,7 +301,7 @@ def _issue_link(repo_url: str) -> Callable[[BankQuestion], str]:
 
 def topic_questions(site: Site, topic: Topic) -> list[BankQuestion]:
     """Questions that belong to a topic, then those it references explicitly."""
-    own = [q for q in site.questions.values() if q.topic == topic.id]
+    own = list(site.questions_of.get(topic.id, ()))  # was a scan of the bank per topic
     refs = [i for i in topic.questions if isinstance(i, str)]
     extra = [site.questions[i] for i in refs if site.questions[i] not in own]
     return own + extra
@@ -363,24 +366,40 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         keep_trailing_newline=True,
         bytecode_cache=TEMPLATE_CACHE,
     )
+    # Question texts and answers recur on area, print, stage and topic pages: convert each
+    # string once per render (the memo lives and dies with this environment).
+    rich_memo: dict[str, Markup] = {}
+
+    def rich(value: str) -> Markup:
+        out = rich_memo.get(value)
+        if out is None:
+            out = rich_memo[value] = md_rich(value)
+        return out
+
     env.filters["md"] = md_text
-    env.filters["rich"] = md_rich
+    env.filters["rich"] = rich
     env.filters["html"] = richtext.to_html
     env.filters["mdurl"] = md_url
     env.filters["attr"] = attr
     env.filters["grouped"] = _group_resources
     env.filters["question"] = lambda qid: site.questions[qid]
 
+    rel_memo: dict[tuple[str, str], str] = {}
+
+    def rel(target: str, page: str) -> str:
+        key = (target, posixpath.dirname(page))
+        out = rel_memo.get(key)
+        if out is None:  # posixpath.relpath asks the OS for the cwd every time
+            out = rel_memo[key] = posixpath.relpath(*key)
+        return out
+
     def link(target_id: str, page: str) -> Markup:
         target = site.pages_of[target_id]
         file, _, anchor = target.partition("#")
-        href = posixpath.relpath(file, posixpath.dirname(page))
+        href = rel(file, page)
         if anchor:
             href += "#" + anchor
         return Markup(f"[{md_text(site.titles[target_id])}]({href})")
-
-    def rel(target: str, page: str) -> str:
-        return posixpath.relpath(target, posixpath.dirname(page))
 
     env.globals.update(
         site=site,
