@@ -9,8 +9,9 @@ unique with a ``jbs={i}`` query parameter) and measured:
   our hook (wall time, median of repeats) and the child's peak RSS (``os.wait4``);
 - ``baseline_build_s``: the same rendered Markdown written into ``docs/`` and
   built by the same config without the hook (explicit nav);
-- ``build_warm_s``: one more hook build keeping ``.cache/jobbook`` (the search
-  segmentation kept between builds); ``build_s`` clears it before every run;
+- ``build_warm_s``: one more hook build keeping ``.cache/jobbook`` (search
+  segmentations and KaTeX-typeset formulas kept between builds); ``build_s`` clears
+  it before every run;
 - ``pages``, ``resources``, ``site_mb`` and ``search_index_mb`` (MB = 2**20 bytes);
   ``max_page_kb`` / ``stage_page_kb``: the largest HTML page and the largest stage page.
 

@@ -55,6 +55,28 @@ def test_one_v8_call_per_page_and_memoised(monkeypatch):
     assert render_tex(KATEX, "x_0", False) in first
 
 
+def test_typeset_formulas_are_kept_for_the_next_build(monkeypatch, tmp_path):
+    """A rebuild typesets only what the last build did not; a stale file is ignored."""
+    cache = tmp_path / "katex-formulas.json"
+    html = "".join(f'<span class="arithmatex">\\(y_{i}\\)</span>' for i in range(3))
+    mathrender._MEMO.clear()
+    mathrender.load_cache(cache, KATEX)  # no file yet: a new build
+    first, _ = render_math(html, KATEX)
+    assert mathrender.save_cache(cache, KATEX) == 3
+    mathrender._MEMO.clear()  # the next build is a new process
+    engine = mathrender._engine(KATEX)
+    calls = []
+    monkeypatch.setattr(mathrender, "_engine", lambda _: calls.append(1) or engine)
+    assert mathrender.load_cache(cache, KATEX) == 3
+    assert render_math(html, KATEX)[0] == first and calls == []
+    render_math('<span class="arithmatex">\\(z\\)</span>', KATEX)
+    assert calls == [1]  # only the new formula
+    other = tmp_path / "katex.min.js"
+    other.write_bytes(KATEX.read_bytes() + b"\n")  # another KaTeX
+    mathrender._MEMO.clear()
+    assert mathrender.load_cache(cache, other) == 0
+
+
 def test_stylesheet_goes_into_head():
     out = add_stylesheet("<html><head><title>x</title></head><body></body></html>", "../k.css")
     assert out.index('<link rel="stylesheet" href="../k.css">') < out.index("</head>")

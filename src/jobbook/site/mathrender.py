@@ -9,10 +9,15 @@ browser would produce, with the same version of KaTeX.
 Without mini-racer the HTML is returned unchanged and ``jobbook-math.js`` renders
 in the browser instead. A formula KaTeX rejects is left as is (the browser shows
 KaTeX's error rendering) and reported to the caller.
+
+Typeset formulas are memoised in the process (``mkdocs serve``) and, between builds,
+kept in the plugin's ``cache_dir`` (``katex-formulas.json``, keyed by the KaTeX file's
+hash and the options), so a rebuild only runs V8 for new or changed formulas.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import itertools
 import json
@@ -21,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jobbook.core.write import write_file
 from jobbook.site.htmlhead import insert_at_head_start
 
 _MATH = re.compile(r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
@@ -58,11 +64,13 @@ def available() -> bool:
 
 # (tex, display) → (ok, KaTeX HTML or error message); kept across `mkdocs serve` rebuilds.
 _MEMO: dict[tuple[str, bool], tuple[bool, str]] = {}
+_USED: set[tuple[str, bool]] = set()  # formulas of the current build (what is kept on disk)
 MAX_MEMO = 50_000
 
 
 def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
     """Typeset formulas (memoised); each result is (True, html) or (False, error)."""
+    _USED.update(formulas)
     todo = list(dict.fromkeys(f for f in formulas if f not in _MEMO))
     if todo:
         if len(_MEMO) + len(todo) > MAX_MEMO:
@@ -71,6 +79,46 @@ def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[b
         for formula, (ok, text) in zip(todo, json.loads(raw), strict=True):
             _MEMO[formula] = (bool(ok), str(text))
     return [_MEMO[f] for f in formulas]
+
+
+def _fingerprint(katex_js: Path) -> str:
+    """Kept formulas are only valid for the same KaTeX file and the same options."""
+    digest = hashlib.sha256(katex_js.read_bytes()).hexdigest()
+    return f"{digest} {json.dumps(OPTIONS, sort_keys=True)}"
+
+
+def load_cache(path: Path, katex_js: Path) -> int:
+    """Fill the memo from formulas kept by an earlier build; a stale file is ignored."""
+    _USED.clear()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(katex_js):
+        return 0
+    kept = data.get("formulas")
+    if not isinstance(kept, list) or len(_MEMO) + len(kept) > MAX_MEMO:
+        return 0
+    count = 0
+    for item in kept:
+        if isinstance(item, list) and len(item) == 4:
+            tex, display, ok, text = item
+            if isinstance(tex, str) and isinstance(text, str):
+                _MEMO.setdefault((tex, bool(display)), (bool(ok), text))
+                count += 1
+    return count
+
+
+def save_cache(path: Path, katex_js: Path) -> int:
+    """Keep the formulas this build typeset (others are dropped), atomically."""
+    used = sorted(f for f in _USED if f in _MEMO)
+    if not used:
+        return 0
+    formulas = [[tex, display, *_MEMO[(tex, display)]] for tex, display in used]
+    payload = {"fingerprint": _fingerprint(katex_js), "formulas": formulas}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    return len(used)
 
 
 def render_tex(katex_js: Path, tex: str, display: bool) -> str:

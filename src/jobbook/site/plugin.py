@@ -105,6 +105,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.files: Files | None = None
         self.data_files: dict[str, str] = {}
         self.segments_file = Path(".cache/jobbook/search-segments.json")
+        self.math_cache = Path(".cache/jobbook/katex-formulas.json")
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -118,6 +119,10 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         root = Path(config.config_file_path).parent
         self.segments_file = root / self.config.cache_dir / "search-segments.json"
         load_segments(self.segments_file)
+        self.math_cache = root / self.config.cache_dir / "katex-formulas.json"
+        katex_js = self._katex_js(config)
+        if self.config.math == "build" and katex_js is not None:
+            mathrender.load_cache(self.math_cache, katex_js)  # formulas of the last build
         docs_dir = Path(config.docs_dir)
         roadmap = validate_dir(root / self.config.roadmap_dir, root, docs_dir)
         if roadmap.issues:
@@ -256,6 +261,9 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         site_dir = Path(config.site_dir)
         write_index_utf8(site_dir)
         save_segments(self.segments_file)
+        katex_js = self._katex_js(config)
+        if self.config.math == "build" and katex_js is not None:
+            mathrender.save_cache(self.math_cache, katex_js)
         # `mkdocs serve` injects an inline live-reload script, which the policy would block.
         if self.config.csp and self.command != "serve":
             polyfills = config.extra.get("polyfills", [])
