@@ -140,6 +140,25 @@ def test_search_index_is_plain_utf8_without_the_resource_index(built_site):
     assert "resources.html" not in locations and "math/kkt.html" in locations
 
 
+# Issue #17: formulas are typeset at build time (about 2 KB of HTML each), so a whole chapter
+# on one page was 0.9-1.5 MB and scored 54-68 on Lighthouse mobile; ~140 KB of article scores 96.
+MATH_PAGE_MAX_BYTES = 200 * 1024
+
+
+def test_every_math_page_fits_the_mobile_size_budget(built_site):
+    pages = sorted((built_site.site / "math").glob("*.html"))
+    names = {p.name for p in pages}
+    chapters = ["convex", "duality", "kkt", "gradient-methods", "estimation"]
+    assert {f"{c}.html" for c in chapters} <= names
+    assert len(pages) > 2 * len(chapters)  # the chapters are split into parts
+    for page in pages:
+        if page.name != "index.html":  # every part still carries build-time KaTeX
+            assert 'class="katex' in page.read_text(encoding="utf-8"), page.name
+    sizes = {p.name: p.stat().st_size for p in pages}
+    too_big = {name: size for name, size in sizes.items() if size > MATH_PAGE_MAX_BYTES}
+    assert too_big == {}, f"split these pages at an h2 (bytes, budget 200 KB): {too_big}"
+
+
 def test_notebook_pages_have_outputs_and_no_cdn(built_site):
     pages = sorted((built_site.site / "notebooks").glob("*.html"))
     notebooks = [p for p in pages if p.name != "index.html"]
