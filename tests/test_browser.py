@@ -78,17 +78,16 @@ def test_math_is_rendered_by_katex(built_site, offline, rel):
     assert "KaTeX_Main" in font
     box = page.locator(".katex-display").first.bounding_box()
     assert box and box["height"] > 20
-    # math pages are rendered at build time; only notebooks' raw $…$ needs KaTeX's JS
-    loaded_js = any(u.endswith("katex.min.js") for u in scripts)
-    assert loaded_js == rel.startswith("notebooks/")
-    if not loaded_js:  # the build names every font the formulas use, for preloading
-        named = page.evaluate(
-            """() => document.querySelector('meta[name="jobbook-preload-fonts"]').content
-                 .split(/\\s+/).map(h => new URL(h, location.href).href)"""
-        )
-        assert fonts and fonts <= set(named)
-        # …but from file:// a CORS preload would fail: none is added
-        assert page.locator("link[rel=preload]").count() == 0
+    # math is rendered at build time, notebook Markdown cells included: no KaTeX JS
+    assert not any(u.endswith("katex.min.js") for u in scripts)
+    # the build names every font the formulas use, for preloading
+    named = page.evaluate(
+        """() => document.querySelector('meta[name="jobbook-preload-fonts"]').content
+             .split(/\\s+/).map(h => new URL(h, location.href).href)"""
+    )
+    assert fonts and fonts <= set(named)
+    # …but from file:// a CORS preload would fail: none is added
+    assert page.locator("link[rel=preload]").count() == 0
     assert view.blocked == [] and view.errors == []
 
 

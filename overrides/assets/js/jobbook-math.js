@@ -1,7 +1,8 @@
 /* Math is rendered at build time (jobbook.mathrender): pages only need KaTeX's
  * stylesheet, which this script adds when instant navigation brings in a page
  * with math. KaTeX's JavaScript is fetched only for math that is still raw TeX:
- * notebook Markdown cells, or a build without the build-time renderer. */
+ * a build without the build-time renderer. (Notebook Markdown cells are emitted
+ * like arithmatex and typeset at build time too.) */
 (function () {
   "use strict";
   var root = new URL("../vendor/katex/", document.currentScript.src);
@@ -44,26 +45,17 @@
     { left: "\\[", right: "\\]", display: true },
     { left: "\\(", right: "\\)", display: false },
   ];
-  // Notebook Markdown cells (mkdocs-jupyter) keep raw $ … $ / $$ … $$.
-  var NOTEBOOK = [
-    { left: "$$", right: "$$", display: true },
-    { left: "$", right: "$", display: false },
-  ].concat(ARITHMATEX);
 
   function render() {
     if (document.querySelector(".arithmatex .katex")) stylesheet();
     var math = Array.prototype.filter.call(document.querySelectorAll(".arithmatex"), function (el) {
       return !el.querySelector(".katex");
     });
-    var cells = document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown");
-    if (!math.length && !cells.length) return;
+    if (!math.length) return;
     katexReady().then(function () {
       var opts = { throwOnError: false, strict: "ignore" };
       math.forEach(function (el) {
         window.renderMathInElement(el, Object.assign({ delimiters: ARITHMATEX }, opts));
-      });
-      cells.forEach(function (el) {
-        window.renderMathInElement(el, Object.assign({ delimiters: NOTEBOOK }, opts));
       });
     });
   }

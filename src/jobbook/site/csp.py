@@ -33,7 +33,7 @@ DIRECTIVES = (
     "default-src 'self'",
     "script-src 'self' {hashes}",
     "style-src 'self' 'unsafe-inline'",  # KaTeX and notebook output use style attributes
-    "img-src 'self' data:",  # notebook figures are data: URIs
+    "img-src 'self' data:",  # Material's icons are data: SVGs in its CSS (mask-image)
     "font-src 'self'",
     "connect-src 'self'",
     "worker-src 'self'",

@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html as html_lib
 import posixpath
 import re
+import struct
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -56,6 +60,47 @@ def strip_cdn_scripts(html: str) -> str:
     return _REQUIREJS.sub("", html)
 
 
+# Bump when the patched conversion emits different HTML (keys mkdocs-jupyter's cache).
+RENDER_VERSION = "jobbook-math-1"
+
+# nbconvert's Markdown renderer leaves math as raw ``$ … $`` for MathJax in the browser;
+# emitted like pymdownx.arithmatex (generic), the build typesets it (mathrender) as on
+# the Markdown pages. Display math is a <span> too: ``$$ … $$`` can sit inside a <p>.
+MATH_METHODS = {
+    "block_math": ("self", "body"),
+    "inline_math": ("self", "body"),
+    "latex_environment": ("self", "name", "body"),
+}
+
+
+def _block_math(self: Any, body: str) -> str:
+    return f'<span class="arithmatex">\\[{self.escape_html(body)}\\]</span>'
+
+
+def _inline_math(self: Any, body: str) -> str:
+    return f'<span class="arithmatex">\\({self.escape_html(body)}\\)</span>'
+
+
+def _latex_environment(self: Any, name: str, body: str) -> str:
+    env = f"\\begin{{{name}}}{body}\\end{{{name}}}"
+    return f'<span class="arithmatex">\\[{self.escape_html(env)}\\]</span>'
+
+
+_CELLS_MD = re.compile(r'<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>(.*?)</div>', re.S)
+_NOT_PROSE = re.compile(r"<(code|pre|annotation)\b.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_RAW_TEX = re.compile(r"\$[^$\n]+\$|\\[(\[].*?\\[)\]]|\\begin\{", re.S)
+
+
+def raw_tex(html: str) -> list[str]:
+    """TeX left raw in the Markdown cells' text after typesetting (code excluded)."""
+    found = []
+    for cell in _CELLS_MD.findall(html):
+        text = html_lib.unescape(_TAG.sub("", _NOT_PROSE.sub("", cell)))
+        found += [m[0][:60] for m in _RAW_TEX.finditer(text)]
+    return found
+
+
 def patch_mkdocs_jupyter() -> None:
     """Make notebook heading ids and TOC anchors agree, with Unicode slugs.
 
@@ -72,6 +117,14 @@ def patch_mkdocs_jupyter() -> None:
     SubCell = target(jupyter, "mkdocs_jupyter.preprocessors", "SubCell")
     Coalesce = target("nbconvert", "nbconvert.preprocessors", "CoalesceStreamsPreprocessor")
     target("nbconvert", "nbconvert.filters.strings", "html2text")
+    Renderer = target("nbconvert", "nbconvert.filters.markdown_mistune", "IPythonRenderer")
+    for method, params in MATH_METHODS.items():
+        target(
+            "nbconvert", "nbconvert.filters.markdown_mistune", f"IPythonRenderer.{method}", params
+        )
+    cache_key = target(
+        jupyter, "mkdocs_jupyter.plugin", "_compute_cache_key", ("nb_path", "config", "exec_nb")
+    )
     from mkdocs_jupyter import convert, nbconvert2, plugin
 
     class CoalescedSubCell(SubCell):  # type: ignore[misc]
@@ -103,6 +156,18 @@ def patch_mkdocs_jupyter() -> None:
         heading.append(anchor)
         return ElementTree.tostring(heading).decode("utf-8", "replace")
 
+    def salted_cache_key(nb_path: Any, config: Any, exec_nb: Any) -> str:
+        # mkdocs-jupyter caches the converted HTML by notebook and options only: a change
+        # to what the patches emit must not be hidden by HTML cached before it.
+        key = getattr(cache_key, "__wrapped__", cache_key)(nb_path, config, exec_nb)
+        return hashlib.sha256(f"{key}:{RENDER_VERSION}".encode()).hexdigest()
+
+    salted_cache_key.__wrapped__ = getattr(cache_key, "__wrapped__", cache_key)  # type: ignore[attr-defined]
+
+    Renderer.block_math = _block_math
+    Renderer.inline_math = _inline_math
+    Renderer.latex_environment = _latex_environment
+    plugin._compute_cache_key = salted_cache_key
     convert.add_anchor_lower_id = add_anchor
     nbconvert2.SubCell = CoalescedSubCell
     plugin._get_markdown_toc = get_markdown_toc
@@ -147,3 +212,226 @@ def add_actions(html: str, src_uri: str, runs: list[tuple[str, str]], offline: b
     if match is None:
         return html
     return html[: match.end()] + block + html[match.end() :]
+
+
+# ---- Page weight (#17): shared stylesheet, figures as files, alt text ----
+
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.S)
+_PY_LIST = re.compile(r"\s*\[\s*['\"]")
+
+
+def split_styles(html: str) -> tuple[str, list[str]]:
+    """Take the inline ``<style>`` blocks out of a notebook page's body.
+
+    Returns the page without them and their CSS, in document order. mkdocs-jupyter also
+    prints a Python list of the Pygments CSS (``['pre { … }']``) in a ``<style>``: that is
+    not CSS (a browser drops it as one invalid rule) and duplicates the first block, so it
+    is removed and not kept.
+    """
+    body = html.find("<body")
+    if body < 0:
+        return html, []
+    blocks: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        if not _PY_LIST.match(m[1]):
+            blocks.append(m[1].strip())
+        return ""
+
+    return html[:body] + _STYLE.sub(take, html[body:]), blocks
+
+
+def stylesheet_name(blocks: list[str]) -> str:
+    """Site path of the shared stylesheet for these blocks (named by their content)."""
+    digest = hashlib.sha256("\n".join(blocks).encode("utf-8")).hexdigest()[:10]
+    return f"assets/css/notebook-{digest}.css"
+
+
+def link_stylesheet(html: str, href: str) -> str:
+    """Link the shared stylesheet last in <head>: after the theme's, like the inline blocks."""
+    return html.replace("</head>", f'<link rel="stylesheet" href="{escape(href)}"></head>', 1)
+
+
+# Class names JupyterLab's CSS is written for; a selector needing one that no notebook page
+# contains cannot match (nothing adds them at runtime: widgets and Mermaid are not used).
+_JUPYTER_CLASS = re.compile(r"^(?:jp-|lm-|p-|bp3-|CodeMirror|cm-)")
+_SELECTOR_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+_LOGICAL = re.compile(r":(?:not|is|where|has|matches|-webkit-any|-moz-any)\(")
+# ":root" below another element (".jupyter-wrapper :root") never matches.
+_ROOT_INSIDE = re.compile(r"[^\s,(]\s*[\s>+~]\s*:root")
+_CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+
+
+def classes_in(html: str) -> set[str]:
+    return {word for value in _CLASS_ATTR.findall(html) for word in value.split()}
+
+
+def _without_logical(selector: str) -> str:
+    """The selector without :not(…)/:is(…)…: classes inside them may well be absent."""
+    out, pos = [], 0
+    while match := _LOGICAL.search(selector, pos):
+        out.append(selector[pos : match.start()])
+        depth, pos = 1, match.end()
+        while pos < len(selector) and depth:
+            depth += {"(": 1, ")": -1}.get(selector[pos], 0)
+            pos += 1
+    out.append(selector[pos:])
+    return "".join(out)
+
+
+def _selectors(prelude: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in prelude:
+        depth += 1 if ch in "([" else -1 if ch in ")]" else 0
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _may_match(selector: str, present: set[str]) -> bool:
+    if _ROOT_INSIDE.search(selector):
+        return False
+    needed = _SELECTOR_CLASS.findall(_without_logical(selector))
+    return all(c in present or not _JUPYTER_CLASS.match(c) for c in needed)
+
+
+def prune_css(css: str, present: set[str]) -> str:
+    """Drop the selectors of JupyterLab's CSS that cannot match any notebook page.
+
+    ``present``: every class on the notebook pages. Only selectors that need a JupyterLab
+    class (``jp-``, ``lm-``, ``bp3-`` …) missing from all pages, or a nested ``:root``, go;
+    everything else (element rules, variables, @keyframes, @font-face) stays in order.
+    Without tinycss2 (installed with nbconvert) the CSS is returned whole.
+    """
+    try:
+        import tinycss2
+    except ImportError:  # pragma: no cover - nbconvert depends on it
+        return css
+
+    def rules(items: Any) -> list[str]:
+        out = []
+        for rule in items:
+            if rule.type == "qualified-rule":
+                kept = [
+                    s
+                    for s in _selectors(tinycss2.serialize(rule.prelude))
+                    if _may_match(s, present)
+                ]
+                if kept:
+                    out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+                continue  # one @charset at the top of the file
+            elif (
+                rule.type == "at-rule"
+                and rule.lower_at_keyword in ("media", "supports")
+                and rule.content is not None
+            ):
+                inner = rules(
+                    tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                )
+                if inner:
+                    prelude = tinycss2.serialize(rule.prelude)
+                    out.append(f"@{rule.at_keyword}{prelude}{{{''.join(inner)}}}")
+            elif rule.type == "at-rule":
+                out.append(tinycss2.serialize([rule]))
+            # parse errors: a browser drops them as well
+        return out
+
+    parsed = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "\n".join(rules(parsed))
+
+
+def notebook_css(blocks: list[str], present: set[str]) -> str:
+    body = "\n".join(prune_css(block, present) for block in blocks)
+    return (
+        '@charset "UTF-8";\n/* JupyterLab CSS of the notebook pages (mkdocs-jupyter), unused rules removed */\n'
+        + body
+        + "\n"
+    )
+
+
+_DATA_IMG = re.compile(r'<img\b([^>]*?)\ssrc="data:image/png;base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
+_CELL_ID = re.compile(r'\bid="cell-id=([^"]+)"')
+_ALT = re.compile(r'\salt="[^"]*"')
+_NO_ALT = "No description has been provided for this image"
+_TITLE_CALL = re.compile(
+    r"""(?:set_title|suptitle|plt\.title)\(\s*f?(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
+)
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk; ValueError if it is not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+def figure_titles(source: str) -> list[str]:
+    """Titles a code cell gives its plots (``set_title`` / ``suptitle`` / ``plt.title``)."""
+    titles = []
+    for m in _TITLE_CALL.finditer(source):
+        text = m["text"].replace("\\\\", "\\").replace("$", "")
+        text = _FORMAT_FIELD.sub("…", text).strip()
+        if text and text != "…":
+            titles.append(text)
+    return titles
+
+
+def cell_sources(notebook: dict[str, Any]) -> dict[str, str]:
+    """Cell id → source, of a notebook's JSON."""
+    out = {}
+    for cell in notebook.get("cells", []):
+        source = cell.get("source", "")
+        out[str(cell.get("id", ""))] = "".join(source) if isinstance(source, list) else source
+    return out
+
+
+def extract_images(
+    html: str, folder: str, sources: dict[str, str], eager: int = 0
+) -> tuple[str, dict[str, bytes]]:
+    """Write embedded PNG plots as files: returns (html, {path relative to page: bytes}).
+
+    Files are named by content (``folder/fig-<sha256[:12]>.png``) so builds stay
+    reproducible; every ``<img>`` gets its PNG's width/height (no layout shift),
+    ``decoding="async"``, ``loading="lazy"`` after the first ``eager`` ones (none: a plot
+    comes after the introduction and a code cell, below the first screen), and, instead
+    of nbconvert's "No description" alt, one naming the plot titles of its cell.
+    """
+    files: dict[str, bytes] = {}
+    count = 0
+
+    def replace(m: re.Match[str]) -> str:
+        nonlocal count
+        data = base64.b64decode("".join(m[2].split()))
+        width, height = png_size(data)
+        name = f"{folder}/fig-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        files[name] = data
+        count += 1
+        attrs = m[1] + m[3].rstrip().removesuffix("/")
+        alt_match = _ALT.search(attrs)
+        alt = html_lib.unescape(alt_match[0].split('"')[1]) if alt_match else ""
+        if not alt or alt == _NO_ALT:
+            cells = _CELL_ID.findall(html, 0, m.start())
+            titles = figure_titles(sources.get(cells[-1], "")) if cells else []
+            headings = _HEADING.findall(html, 0, m.start())
+            section = html_lib.unescape(_TAG.sub("", headings[-1][1])).strip() if headings else ""
+            if titles:
+                alt = "图：" + "；".join(titles)
+            elif section.removesuffix("¶").strip():
+                alt = f"图：{section.removesuffix('¶').strip()}（第 {count} 幅）"
+            else:
+                alt = f"Notebook 输出的第 {count} 幅图"
+        attrs = _ALT.sub("", attrs).replace(' class=""', "")
+        lazy = ' loading="lazy"' if count > eager else ""
+        return (
+            f'<img{attrs} alt="{escape(alt)}" src="{escape(name)}" width="{width}"'
+            f' height="{height}" decoding="async"{lazy}>'
+        )
+
+    return _DATA_IMG.sub(replace, html), files

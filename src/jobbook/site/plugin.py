@@ -9,6 +9,7 @@ to MkDocs. State lives on the instance: because the class defines
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
 from pathlib import Path
@@ -48,10 +49,18 @@ from jobbook.site.navprune import prune as prune_nav
 from jobbook.site.navprune import squeeze as squeeze_chrome
 from jobbook.site.notebooks import (
     add_actions,
+    cell_sources,
+    classes_in,
+    extract_images,
     fix_doc_links,
+    link_stylesheet,
+    notebook_css,
     patch_mkdocs_jupyter,
+    raw_tex,
     run_links,
+    split_styles,
     strip_cdn_scripts,
+    stylesheet_name,
 )
 from jobbook.site.printpage import MissingPage
 from jobbook.site.printpage import assemble as assemble_print_page
@@ -106,6 +115,9 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.data_files: dict[str, str] = {}
         self.segments_file = Path(".cache/jobbook/search-segments.json")
         self.math_cache = Path(".cache/jobbook/katex-formulas.json")
+        # Notebook pages: their shared stylesheet(s) and the classes they use (for pruning).
+        self.notebook_css: dict[str, list[str]] = {}
+        self.notebook_classes: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -214,12 +226,39 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
             offline = config.plugins.get("offline")
             is_offline = bool(offline and getattr(offline, "config", {}).get("enabled", False))
             output = add_actions(output, page.file.src_uri, runs, is_offline)
+            output = self._lighten_notebook(output, page, config)
         # The practice page shows cards typeset at build time: it needs KaTeX's stylesheet.
         needs_math = 'class="arithmatex"' in output or page.file.src_uri == "practice.md"
         if self.config.math == "build" and needs_math and mathrender.available():
             output = self._prerender_math(output, page, config)
+            if page.file.src_uri.endswith(".ipynb"):
+                for tex in raw_tex(output):
+                    log.warning(f"{page.file.src_uri}: Markdown 单元格中的公式没有排版：{tex!r}")
         # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
         return squeeze_chrome(label_search_dialog(fix_doc_links(output)))
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.notebook_css = {}
+        self.notebook_classes = set()
+
+    def _lighten_notebook(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        """Inline Jupyter CSS → one shared stylesheet; embedded plots → files next to the page."""
+        here = posixpath.dirname(page.file.dest_uri) or "."
+        output, blocks = split_styles(output)
+        if blocks:
+            name = stylesheet_name(blocks)
+            self.notebook_css.setdefault(name, blocks)
+            output = link_stylesheet(output, posixpath.relpath(name, here))
+        stem = posixpath.splitext(posixpath.basename(page.file.dest_uri))[0]
+        source = Path(page.file.abs_src_path or "")
+        sources = cell_sources(json.loads(source.read_bytes())) if source.is_file() else {}
+        output, images = extract_images(output, stem, sources)
+        for rel, data in images.items():
+            path = Path(config.site_dir, here, rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        self.notebook_classes |= classes_in(output)
+        return output
 
     @staticmethod
     def _katex_js(config: MkDocsConfig) -> Path | None:
@@ -259,6 +298,10 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
+        for name, blocks in sorted(self.notebook_css.items()):
+            css = site_dir / name
+            css.parent.mkdir(parents=True, exist_ok=True)
+            css.write_text(notebook_css(blocks, self.notebook_classes), encoding="utf-8")
         write_index_utf8(site_dir)
         save_segments(self.segments_file)
         katex_js = self._katex_js(config)
