@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from jobbook.core.render import doc_titles, md_text, md_url, render_pages
+from jobbook.core.render import doc_titles, md_rich, md_text, md_url, render_pages
 from jobbook.core.validate import validate_dir
 
 from .helpers import EXT_CONFIG, EXTENSIONS, FIXTURE_SITE, ROOT
@@ -95,6 +95,20 @@ def test_md_text_shows_hostile_text_literally(payload):
     import html as html_lib
 
     assert html_lib.unescape(text) == payload
+
+
+def test_less_than_in_math_keeps_the_raw_html_after_it():
+    # `$n-c<k$` once read as a tag `<k$` inside a markdown HTML block: the solution's
+    # <pre> after it was rendered as Markdown (broken code, paragraphs inside <pre>).
+    src = (
+        '<details class="jb-q-answer" markdown>\n<summary>s</summary>\n\n'
+        f"- {md_rich('当 $n-c<k$ 时返回 1，$$a<b$$')}\n\n"
+        '<pre class="jb-solution"><code>import math\n\n\nclass A:\n'
+        "    x = 1\n\n    def f(self):\n        return 2</code></pre>\n\n</details>\n"
+    )
+    html = markdown.markdown(src, extensions=EXTENSIONS, extension_configs=EXT_CONFIG)
+    assert "<p><pre" not in html and "class A:\n    x = 1\n\n    def f" in html, html
+    assert "n-c\\lt k" in html and "\\displaystyle a\\lt b" in html
 
 
 def test_md_url_cannot_break_out_of_a_link():

@@ -78,6 +78,13 @@ def md_text(value: object) -> Markup:
 _URL_SAFE = "/:?#=&%~+,;@!$*-._"
 
 
+def _math_lt(tex: str) -> str:
+    """``<`` in math as ``\\lt``: inside a ``markdown`` HTML block, Python-Markdown's HTML
+    parser reads ``$n-c<k$`` as the start of a tag ``<k$`` and stops treating the raw
+    ``<pre>`` that follows as HTML (the solution code was rendered as Markdown)."""
+    return tex.replace("<", "\\lt ")
+
+
 def md_rich(value: str) -> Markup:
     """Answer markup for a Markdown context: escaped text, ``$math$`` left to arithmatex.
 
@@ -97,9 +104,9 @@ def md_rich(value: str) -> Markup:
     for m in richtext.TOKEN.finditer(value):
         out.append(text(value[pos : m.start()]))
         if m["display"] is not None:
-            out.append("$\\displaystyle " + " ".join(m["display"].split()) + "$")
+            out.append("$\\displaystyle " + _math_lt(" ".join(m["display"].split())) + "$")
         elif m["inline"] is not None:
-            out.append(f"${m['inline']}$")
+            out.append(f"${_math_lt(m['inline'])}$")
         else:
             out.append(f"`{m['code']}`")
         pos = m.end()
