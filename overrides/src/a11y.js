@@ -7,10 +7,12 @@ const CANDIDATES = [
   ".md-typeset .arithmatex", ".md-typeset .katex-display", ".md-typeset__scrollwrap",
   ".md-typeset pre > code", ".md-typeset pre", ".highlight-ipynb", ".jp-OutputArea-output",
   ".jb-graph-figure", ".md-typeset .tabbed-content",
+  // tables Material leaves unwrapped (notebook Markdown cells): they scroll themselves
+  ".md-typeset table:not([class])",
 ].join(",");
 const LABELS = [
   [".arithmatex, .katex-display", "公式（可左右滚动）"],
-  [".md-typeset__scrollwrap", "表格（可左右滚动）"],
+  [".md-typeset__scrollwrap, table", "表格（可左右滚动）"],
   [".jb-graph-figure", "路线图（可左右滚动）"],
 ];
 
