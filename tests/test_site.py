@@ -232,7 +232,7 @@ class _Anchors(HTMLParser):
         for key in ("id", "name"):
             if a.get(key):
                 self.ids.add(a[key])
-        href = a.get("href") or a.get("xlink:href")  # SVG graph links use xlink:href
+        href = a.get("href")
         if tag == "a" and href:
             self.hrefs.append(href)
 

@@ -28,8 +28,12 @@ function scrolls(el) {
 }
 
 export function markScrollable(root) {
-  (root || document).querySelectorAll(CANDIDATES).forEach(function (el) {
-    if (scrolls(el)) {
+  // Read every block's size first, then write: setting an attribute between two reads
+  // forces a fresh layout of the whole page (measured 55 ms on a notebook page).
+  const blocks = Array.prototype.slice.call((root || document).querySelectorAll(CANDIDATES));
+  const scrolling = blocks.map(scrolls);
+  blocks.forEach(function (el, i) {
+    if (scrolling[i]) {
       if (!el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         el.setAttribute("data-jobbook-scroll", "");

@@ -8,7 +8,9 @@
  * loads. This polyfill runs before Material's bundle and holds that one request
  * back until the search field is focused or the search overlay is opened, so
  * pages render without downloading the index. From file:// Material loads a
- * script instead of XHR and nothing changes. */
+ * script instead of XHR and nothing changes.
+ *
+ * 3. Let Material's instant navigation handle SVG links (see the end of the file). */
 (function () {
   "use strict";
   var fonts = document.querySelector('meta[name="jobbook-preload-fonts"]');
@@ -65,4 +67,23 @@
   }, true);
   // A shared search link (?q=…) opens search straight away.
   if (/[?&]q=/.test(location.search)) release();
+})();
+
+/* The roadmap graph's SVG links carry a plain `href` (crawlable). Material makes the
+ * relative links of the current page, and of every page instant navigation brings in,
+ * absolute with `el.href = el.href`; on an SVG <a> that property is a read-only
+ * SVGAnimatedString, so the assignment throws in Material's strict bundle and stops
+ * its set-up. A setter that ignores the value lets Material's loop go on; the SVG
+ * links stay relative and resolve against the page's own address. */
+(function () {
+  "use strict";
+  var proto = window.SVGAElement && window.SVGAElement.prototype;
+  var own = proto && Object.getOwnPropertyDescriptor(proto, "href");
+  if (!own || own.set || !own.configurable) return;
+  Object.defineProperty(proto, "href", {
+    get: own.get,
+    set: function () {},
+    configurable: true,
+    enumerable: own.enumerable,
+  });
 })();

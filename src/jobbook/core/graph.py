@@ -84,8 +84,10 @@ def path_graph(
 ) -> Markup:
     """Inline SVG for ``path``; hrefs are relative to ``page`` (.md, rewritten at build).
 
-    Links use ``xlink:href``: Material's instant navigation re-assigns ``el.href`` on
-    every ``[href]`` element, which throws for SVG links and stops navigation.
+    Links use ``href`` (crawlable; ``xlink:href`` is not to Lighthouse's SEO audit).
+    Material's instant navigation re-assigns ``el.href`` on every ``[href]`` element of
+    a page, which throws for SVG links: ``jobbook-head.js`` (before Material's bundle)
+    makes that assignment a no-op.
     """
     inner_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     col_w = (inner_w - 2 * PAD - GAP) / 2
@@ -127,7 +129,7 @@ def path_graph(
             )
         stage_items = " ".join(k for t in topics for k in items_of.get(t.id, []))
         parts.append(
-            f'<a xlink:href="{escape(rel(stage_href[stage.id]))}" class="jb-graph-stage">'
+            f'<a href="{escape(rel(stage_href[stage.id]))}" class="jb-graph-stage">'
             f'<g data-jobbook-graph-node="{escape(stage.id)}" data-jobbook-items="{escape(stage_items)}" '
             f'data-state="todo"><title>{escape(f"阶段 {n}：{stage.title}")}</title>'
             f'<rect x="{x0}" y="{y:.1f}" width="{inner_w}" height="{stage_h:.1f}" rx="8"/>'
@@ -148,7 +150,7 @@ def path_graph(
                     by = ty + PAD - 2 + len(lines) * TOPIC_FONT * LINE
                     text += _text(extra, tx + PAD, by, SMALL_FONT, "jb-graph-branch-label")
                 parts.append(
-                    f'<a xlink:href="{escape(rel(topic_href[topic.id]))}" class="jb-graph-topic{branch}">'
+                    f'<a href="{escape(rel(topic_href[topic.id]))}" class="jb-graph-topic{branch}">'
                     f'<g data-jobbook-graph-node="{escape(topic.id)}" data-jobbook-items="{escape(keys)}" '
                     f'data-state="todo"><title>{escape(topic.title)}</title>'
                     f'<rect x="{tx:.1f}" y="{ty:.1f}" width="{col_w:.1f}" height="{row_h:.1f}" rx="6"/>'
