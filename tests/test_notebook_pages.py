@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 from jobbook.site.notebooks import (
+    compact_code,
     extract_images,
     figure_titles,
     notebook_css,
@@ -21,6 +22,7 @@ from jobbook.site.notebooks import (
     prune_css,
     raw_tex,
     split_styles,
+    styled_tokens,
     stylesheet_name,
 )
 
@@ -180,6 +182,25 @@ def _notebook_pages(site):
     return [p for p in sorted((site / "notebooks").glob("*.html")) if p.name != "index.html"]
 
 
+def test_code_tokens_without_a_style_lose_their_span_and_neighbours_merge():
+    css = ".highlight-ipynb .p{ color: red }\n.highlight-ipynb .o{ font-weight: bold }"
+    styled = styled_tokens([css])
+    assert styled == {"p", "o"}
+    code = (
+        '<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">plt</span>'
+        '<span class="o">.</span><span class="n">show</span><span class="p">(</span>'
+        '<span class="p">)</span><span class="p">)</span> <span class="p">[</span></pre></div>'
+    )
+    out = compact_code(code, styled)
+    assert out == (
+        '<div class="highlight-ipynb hl-python"><pre><span></span>plt<span class="o">.</span>'
+        'show<span class="p">())</span> <span class="p">[</span></pre></div>'
+    )
+    # outside notebook code nothing changes
+    other = '<div class="highlight"><pre><span class="n">x</span></pre></div>'
+    assert compact_code(other, styled) == other
+
+
 def test_notebook_pages_are_light(built_site):
     pages = _notebook_pages(built_site.site)
     assert len(pages) >= 12
@@ -194,6 +215,7 @@ def test_notebook_pages_are_light(built_site):
         assert len(links) == 1, page.name
         sheets.add(links[0])
         assert "katex.min.js" not in html
+        assert '<span class="n">' not in html, page.name  # unstyled tokens are plain text
     assert len(sheets) == 1  # the Jupyter CSS is the same on every page: one shared file
     css = built_site.site / sheets.pop()
     assert css.stat().st_size <= MAX_NOTEBOOK_CSS_BYTES

@@ -51,6 +51,7 @@ from jobbook.site.notebooks import (
     add_actions,
     cell_sources,
     classes_in,
+    compact_code,
     extract_images,
     fix_doc_links,
     link_stylesheet,
@@ -60,6 +61,7 @@ from jobbook.site.notebooks import (
     run_links,
     split_styles,
     strip_cdn_scripts,
+    styled_tokens,
     stylesheet_name,
 )
 from jobbook.site.printpage import MissingPage
@@ -245,6 +247,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         """Inline Jupyter CSS → one shared stylesheet; embedded plots → files next to the page."""
         here = posixpath.dirname(page.file.dest_uri) or "."
         output, blocks = split_styles(output)
+        output = compact_code(output, styled_tokens(blocks))
         if blocks:
             name = stylesheet_name(blocks)
             self.notebook_css.setdefault(name, blocks)
