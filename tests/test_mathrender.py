@@ -77,6 +77,32 @@ def test_typeset_formulas_are_kept_for_the_next_build(monkeypatch, tmp_path):
     assert mathrender.load_cache(cache, other) == 0
 
 
+def test_prefetch_typesets_on_the_worker_while_the_caller_goes_on(monkeypatch):
+    """A page's formulas go to the KaTeX thread at once; writing the page finds them ready."""
+    import threading
+
+    mathrender._MEMO.clear()
+    engine = mathrender._engine(KATEX)
+    threads: list[str] = []
+    release = threading.Event()
+
+    def slow_engine(_):
+        threads.append(threading.current_thread().name)
+        release.wait(10)  # V8 busy with a long page
+        return engine
+
+    monkeypatch.setattr(mathrender, "_engine", slow_engine)
+    html = "".join(f'<span class="arithmatex">\\(w_{i}\\)</span>' for i in range(4))
+    mathrender.prefetch(KATEX, html)
+    assert release.wait(0.2) is False  # prefetch returned while the worker still works
+    release.set()
+    out, errors = render_math(html, KATEX)
+    assert errors == [] and out.count('class="katex"') == 4
+    assert len(threads) == 1 and threads[0].startswith("jobbook-katex")  # one V8 call, there
+    mathrender._MEMO.clear()
+    assert render_math(html, KATEX)[0] == out  # the same HTML as without prefetch
+
+
 def test_stylesheet_goes_into_head():
     out = add_stylesheet("<html><head><title>x</title></head><body></body></html>", "../k.css")
     assert out.index('<link rel="stylesheet" href="../k.css">') < out.index("</head>")

@@ -13,6 +13,11 @@ KaTeX's error rendering) and reported to the caller.
 Typeset formulas are memoised in the process (``mkdocs serve``) and, between builds,
 kept in the plugin's ``cache_dir`` (``katex-formulas.json``, keyed by the KaTeX file's
 hash and the options), so a rebuild only runs V8 for new or changed formulas.
+
+Every V8 call runs on one worker thread. ``prefetch`` hands it a page's formulas as soon
+as the page's Markdown is converted, so KaTeX typesets on the second core while the build
+converts the next pages (mini-racer waits for V8 without holding the GIL); by the time a
+page is written its formulas are usually in the memo.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ import html as html_lib
 import itertools
 import json
 import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -68,8 +76,15 @@ _USED: set[tuple[str, bool]] = set()  # formulas of the current build (what is k
 MAX_MEMO = 50_000
 
 
-def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
-    """Typeset formulas (memoised); each result is (True, html) or (False, error)."""
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobbook-katex")
+
+
+def _on_worker() -> bool:
+    return threading.current_thread().name.startswith("jobbook-katex")
+
+
+def _typeset(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
+    """Runs on the worker: V8 only for formulas not memoised yet (in order of requests)."""
     _USED.update(formulas)
     todo = list(dict.fromkeys(f for f in formulas if f not in _MEMO))
     if todo:
@@ -81,6 +96,31 @@ def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[b
     return [_MEMO[f] for f in formulas]
 
 
+def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run ``fn`` on the KaTeX worker, after everything handed to it before."""
+    return _WORKER.submit(fn, *args)
+
+
+def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
+    """Typeset formulas (memoised); each result is (True, html) or (False, error)."""
+    if _on_worker():
+        return _typeset(katex_js, formulas)
+    return _WORKER.submit(_typeset, katex_js, formulas).result()
+
+
+def formulas_in(html: str) -> list[tuple[str, bool]]:
+    return [(html_lib.unescape(m[3]), m[2] == "\\[") for m in _MATH.finditer(html)]
+
+
+def prefetch(katex_js: Path, html: str) -> None:
+    """Start typesetting the formulas of ``html`` on the worker and return at once.
+
+    A failure is not reported here: ``render_math`` meets the same formula again."""
+    formulas = formulas_in(html)
+    if formulas:
+        _WORKER.submit(_typeset, katex_js, formulas)
+
+
 def _fingerprint(katex_js: Path) -> str:
     """Kept formulas are only valid for the same KaTeX file and the same options."""
     digest = hashlib.sha256(katex_js.read_bytes()).hexdigest()
@@ -89,6 +129,10 @@ def _fingerprint(katex_js: Path) -> str:
 
 def load_cache(path: Path, katex_js: Path) -> int:
     """Fill the memo from formulas kept by an earlier build; a stale file is ignored."""
+    return _WORKER.submit(_load_cache, path, katex_js).result()
+
+
+def _load_cache(path: Path, katex_js: Path) -> int:
     _USED.clear()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -111,6 +155,10 @@ def load_cache(path: Path, katex_js: Path) -> int:
 
 def save_cache(path: Path, katex_js: Path) -> int:
     """Keep the formulas this build typeset (others are dropped), atomically."""
+    return _WORKER.submit(_save_cache, path, katex_js).result()
+
+
+def _save_cache(path: Path, katex_js: Path) -> int:
     used = sorted(f for f in _USED if f in _MEMO)
     if not used:
         return 0
@@ -131,10 +179,9 @@ def render_tex(katex_js: Path, tex: str, display: bool) -> str:
 
 def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
     """Replace arithmatex elements with KaTeX output; returns (html, errors)."""
-    matches = list(_MATH.finditer(html))
-    if not matches:
+    formulas = formulas_in(html)
+    if not formulas:
         return html, []
-    formulas = [(html_lib.unescape(m[3]), m[2] == "\\[") for m in matches]
     results = iter(render_all(katex_js, formulas))
     errors: list[str] = []
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -119,6 +120,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.math_cache = Path(".cache/jobbook/katex-formulas.json")
         # Notebook pages: their shared stylesheet(s) and the classes they use (for pruning).
         self.notebook_css: dict[str, list[str]] = {}
+        self._chunks: Future[dict[str, str]] | None = None
         self.notebook_classes: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -162,7 +164,14 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 "jobbook:practice-index", practice_index(site)
             )
             groups = questions_by_area(site)
-            self.data_files |= bankdata.practice_chunks(groups, self._typesetter(config))
+            typeset = self._typesetter(config)
+            if typeset is None:
+                self.data_files |= bankdata.practice_chunks(groups)
+            else:
+                # The cards' math typesets on the KaTeX worker while the pages convert;
+                # the files get their content in on_env.
+                self._chunks = mathrender.submit(bankdata.practice_chunks, groups, typeset)
+                self.data_files |= {bankdata.chunk_path(area): "" for area, _ in groups}
             self.data_files |= bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         self.backlinks = backlinks(roadmap)
         if config.nav:
@@ -171,7 +180,22 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.bytecode_cache = TEMPLATE_CACHE  # `mkdocs serve`: don't recompile the theme per edit
+        if self._chunks is not None:  # every page is converted; files are copied next
+            for path, content in self._chunks.result().items():
+                self.data_files[path] = content
+                file = files.get_file_from_path(path)
+                if file is not None:
+                    file.content_string = content
+            self._chunks = None
         return env
+
+    def on_page_content(
+        self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        katex_js = self._katex_js(config)
+        if self.config.math == "build" and katex_js is not None and mathrender.available():
+            mathrender.prefetch(katex_js, html)  # typeset beside the next pages' Markdown
+        return html
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         docs_rel = posixpath.relpath(config.docs_dir, Path(config.config_file_path).parent)
