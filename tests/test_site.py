@@ -159,6 +159,21 @@ def test_every_math_page_fits_the_mobile_size_budget(built_site):
     assert too_big == {}, f"split these pages at an h2 (bytes, budget 200 KB): {too_big}"
 
 
+def test_a_stage_table_of_contents_lists_its_topics_not_their_subsections(built_site):
+    html = (built_site.site / "paths/ml-roadmap/ml-engineering.html").read_text(encoding="utf-8")
+    h2 = re.findall(r'<h2 id="([^"]+)"', html)
+    h3 = re.findall(r'<h3 id="([^"]+)"', html)
+    assert len(h2) > 20 and len(h3) > 60  # the page still has every subsection
+    sidebar = html[html.index('class="md-nav md-nav--secondary"') :]
+    sidebar = sidebar[: sidebar.index("</nav>")]  # a nested list would close here first
+    targets = re.findall(r'<a href="#([^"]+)" class="md-nav__link">', sidebar)
+    assert targets == h2  # one entry a topic (and the stage's goals), in page order
+    # other pages keep their deeper headings in the TOC
+    kkt = (built_site.site / "math/kkt.html").read_text(encoding="utf-8")
+    kkt_h3 = re.findall(r'<h3 id="([^"]+)"', kkt)
+    assert kkt_h3 and f'href="#{kkt_h3[0]}"' in kkt
+
+
 def test_notebook_pages_have_outputs_and_no_cdn(built_site):
     pages = sorted((built_site.site / "notebooks").glob("*.html"))
     notebooks = [p for p in pages if p.name != "index.html"]

@@ -38,6 +38,7 @@ from jobbook.core.render import (
     practice_index,
     questions_by_area,
     render_pages,
+    stage_page,
     topic_pages,
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
@@ -78,6 +79,13 @@ from jobbook.site.speedups import (
 log = logging.getLogger("mkdocs.plugins.jobbook")
 
 
+def _drop_toc_levels(items: Any, deeper_than: int) -> None:
+    """Remove table-of-contents entries of headings below level ``deeper_than``."""
+    for item in items:
+        item.children = [c for c in item.children if c.level <= deeper_than]
+        _drop_toc_levels(item.children, deeper_than)
+
+
 class JobbookConfig(base.Config):
     roadmap_dir = c.Type(str, default="roadmap")
     """Folder of the roadmap YAML, relative to mkdocs.yml."""
@@ -114,6 +122,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.pages: list[Page] = []
         self.backlinks: dict[str, list[tuple[str, str]]] = {}
         self.assembled: set[str] = set()
+        self.stage_pages: set[str] = set()
         self.files: Files | None = None
         self.data_files: dict[str, str] = {}
         self.segments_file = Path(".cache/jobbook/search-segments.json")
@@ -174,6 +183,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 self.data_files |= {bankdata.chunk_path(area): "" for area, _ in groups}
             self.data_files |= bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         self.backlinks = backlinks(roadmap)
+        self.stage_pages = {stage_page(p, s) for p in site.paths for s in p.stages}
         if config.nav:
             config.nav = _expand(config.nav, nav_for(pages, roadmap))
         return config
@@ -224,6 +234,12 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
             page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
         # Long path/topic sections list only the reader's own entry (see navprune.py).
         context["nav"] = prune_nav(nav)
+        if page.file.src_uri in self.stage_pages:
+            # A stage's table of contents lists its topics: each topic's four subsections
+            # (知识要点, 学习资源, 自我检测, 面试题) are the same words 20 times over on a long
+            # stage, and Material writes the TOC twice (drawer and sidebar): 94 → 25 entries
+            # and 146 → ~125 KB for the largest stage page.
+            _drop_toc_levels(page.toc, deeper_than=2)
         return context
 
     def on_page_markdown(
