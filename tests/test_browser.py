@@ -141,3 +141,144 @@ def test_printable_path_page(built_site, offline):
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 10
     (SHOTS / "print-fullstack-to-ai.pdf").write_bytes(pdf)
     assert view.blocked == [] and view.errors == []
+
+
+# ---- deferred notebook code cells (#17) ----
+
+DEFERRED_NB = "notebooks/duality-kkt.html"
+_DEFERRED_BLOCKS = """() => [...document.querySelectorAll('[data-jb-defer] .highlight-ipynb')].map(h => ({
+  marked: h.hasAttribute('data-jobbook-scroll') && h.getAttribute('tabindex') === '0',
+  scrolls: h.scrollWidth > h.clientWidth + 1,
+}))"""
+
+
+def _skipped(page, index: int) -> bool:
+    """Whether the browser skips (does not render) the ``index``-th deferred cell's content."""
+    return page.evaluate(
+        "i => !document.querySelectorAll('[data-jb-defer]')[i].firstElementChild"
+        ".checkVisibility({contentVisibilityAuto: true})",
+        index,
+    )
+
+
+def test_deferred_code_cells_are_measured_only_once_rendered(built_site, offline, http_root):
+    """A code cell below the first screen is skipped by the browser; a11y.js leaves it alone
+    (measuring it would render it at once) and measures it when it renders: a code block
+    that does not scroll then loses the focusable mark the build gave it."""
+    html = (built_site.unzipped / DEFERRED_NB).read_text(encoding="utf-8")
+    cells = [m.start() for m in re.finditer(r'<div class="jp-Cell[^"]*" data-jb-defer=', html)]
+    assert len(cells) >= 5
+    # the last deferred cell gets a one-line program: nothing to scroll
+    start = html.index("<pre>", cells[-1])
+    short = html[:start] + "<pre>x = 1</pre>" + html[html.index("</pre>", start) + 6 :]
+    view = offline(width=1280)
+    view.allowed += (http_root,)
+    url = f"{http_root}/{DEFERRED_NB}"
+    view.page.route(url, lambda route: route.fulfill(body=short, content_type="text/html"))
+    page = view.page
+    page.goto(url)
+    view.settle()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    last = len(cells) - 1
+    assert _skipped(page, last)
+    blocks = page.evaluate(_DEFERRED_BLOCKS)
+    assert blocks[-1]["marked"], "a11y.js measured a cell the browser skips"
+    page.locator("[data-jb-defer]").nth(last).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "i => !document.querySelectorAll('[data-jb-defer] .highlight-ipynb')[i]"
+        ".hasAttribute('data-jobbook-scroll')",
+        arg=last,
+        timeout=5_000,
+    )
+    assert not _skipped(page, last)
+    blocks = page.evaluate(_DEFERRED_BLOCKS)
+    assert blocks[-1] == {"marked": False, "scrolls": False}
+    tabindex = page.evaluate(
+        "i => document.querySelectorAll('[data-jb-defer] .highlight-ipynb')[i]"
+        ".getAttribute('tabindex')",
+        last,
+    )
+    assert tabindex is None
+    assert view.errors == []
+
+
+def test_keyboard_reaches_every_scrolling_code_block_of_a_notebook(built_site, offline):
+    """Tabbing from the top of a notebook page focuses every code block that scrolls, in
+    page order, including those of cells the browser had not rendered yet."""
+    view = offline(width=390)
+    page = view.open(built_site.unzipped, DEFERRED_NB)
+    view.settle()
+    total = page.locator("[data-jb-defer] .highlight-ipynb").count()
+    assert total >= 5
+    page.locator("h1").first.click()  # start below the header and sidebars
+    seen: list[int] = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        index = page.evaluate(
+            "() => [...document.querySelectorAll('[data-jb-defer] .highlight-ipynb')]"
+            ".indexOf(document.activeElement)"
+        )
+        if index >= 0 and index not in seen:
+            seen.append(index)
+        if page.evaluate("() => !!document.activeElement.closest('.md-footer')"):
+            break
+    blocks = page.evaluate(_DEFERRED_BLOCKS)
+    scrolling = [i for i, b in enumerate(blocks) if b["scrolls"]]
+    assert scrolling, "no code block scrolls at 390 px: the test checks nothing"
+    assert seen == scrolling
+    assert all(b["marked"] == b["scrolls"] for b in blocks)
+    assert view.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(412, 823), (1350, 940)])
+def test_nothing_on_the_first_screen_is_deferred(built_site, offline, width, height):
+    """A deferred element is first drawn at its estimated height, so one on the first screen
+    would move what a reader sees (Lighthouse measured CLS 0.175 with nothing kept). The
+    viewports are Lighthouse's phone and desktop."""
+    view = offline(width=width)
+    page = view.page
+    page.set_viewport_size({"width": width, "height": height})
+    pages = sorted(built_site.unzipped.glob("math/*.html"))
+    pages += sorted(built_site.unzipped.glob("notebooks/*.html"))
+    tops = {}
+    for path in pages:
+        page.goto(path.as_uri())
+        top = page.evaluate(
+            "() => { const e = document.querySelector('[data-jb-defer]');"
+            " return e ? e.getBoundingClientRect().top + scrollY : null; }"
+        )
+        if top is not None:
+            tops[path.name] = top
+    assert len(tops) >= 20, "hardly any page defers anything: the test checks nothing"
+    low = {name: top for name, top in tops.items() if top < height * 1.1}
+    assert low == {}, f"deferred content within the first {height} px: {low}"
+
+
+def test_deferring_moves_nothing_once_rendered(built_site, offline):
+    """A rendered deferred element keeps layout containment: if a child's margin used to
+    collapse through it (a display formula inside a notebook paragraph did), the page grows.
+    Every heading and deferred element sits where it would without containment."""
+    view = offline(width=412)
+    page = view.page
+    where = (
+        "() => [...document.querySelectorAll('article :is(h1,h2,h3,h4), [data-jb-defer]')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top + scrollY))"
+    )
+    moved = {}
+    paths = sorted(built_site.unzipped.glob("math/*.html"))
+    paths += sorted(built_site.unzipped.glob("notebooks/*.html"))
+    for path in paths:
+        page.goto(path.as_uri())
+        # rendered with the containment content-visibility: auto keeps, then without it
+        page.add_style_tag(
+            content="[data-jb-defer]{content-visibility:visible!important;"
+            "contain:layout style paint!important}"
+        )
+        page.evaluate("() => document.fonts.ready")  # fonts of what was skipped
+        contained = page.evaluate(where)
+        page.add_style_tag(content="[data-jb-defer]{contain:none!important}")
+        page.evaluate("() => document.fonts.ready")
+        free = page.evaluate(where)
+        if contained != free:
+            moved[path.name] = [(a, b) for a, b in zip(contained, free, strict=True) if a != b]
+    assert moved == {}

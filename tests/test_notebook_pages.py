@@ -216,6 +216,7 @@ def test_notebook_pages_are_light(built_site):
         sheets.add(links[0])
         assert "katex.min.js" not in html
         assert '<span class="n">' not in html, page.name  # unstyled tokens are plain text
+        assert html.count("data-jb-defer") >= 3, page.name  # code cells below the first screen
     assert len(sheets) == 1  # the Jupyter CSS is the same on every page: one shared file
     css = built_site.site / sheets.pop()
     assert css.stat().st_size <= MAX_NOTEBOOK_CSS_BYTES

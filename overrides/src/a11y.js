@@ -27,10 +27,26 @@ function scrolls(el) {
   return /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
 }
 
+// Content the browser may skip (content-visibility: auto, [data-jb-defer]) is measured only
+// once it renders: measuring a skipped element makes the browser style and lay it out at
+// once, which is the work skipping saves (#17). The build marks its formulas and code
+// focusable in the meantime; a browser without the state event measures everything.
+const DEFERRED = "[data-jb-defer]";
+const canDefer = typeof window.ContentVisibilityAutoStateChangeEvent === "function";
+const rendered = new WeakSet();
+
+function measurable(el) {
+  const deferred = el.closest(DEFERRED);
+  return !canDefer || deferred === null || rendered.has(deferred);
+}
+
 export function markScrollable(root) {
   // Read every block's size first, then write: setting an attribute between two reads
   // forces a fresh layout of the whole page (measured 55 ms on a notebook page).
-  const blocks = Array.prototype.slice.call((root || document).querySelectorAll(CANDIDATES));
+  const scope = root || document;
+  const found = Array.prototype.slice.call(scope.querySelectorAll(CANDIDATES));
+  if (scope !== document && scope.matches(CANDIDATES)) found.unshift(scope); // a deferred formula
+  const blocks = found.filter(measurable);
   const scrolling = blocks.map(scrolls);
   blocks.forEach(function (el, i) {
     if (scrolling[i]) {
@@ -48,6 +64,18 @@ export function markScrollable(root) {
 
 let timer = null;
 export function install() {
+  // Not bubbling: listen in the capture phase. Fired when a deferred element starts or
+  // stops being skipped (the first time when it nears the screen).
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    const element = event.target;
+    if (!(element instanceof Element) || !element.matches(DEFERRED)) return;
+    if (event.skipped) {
+      rendered.delete(element);
+    } else {
+      rendered.add(element);
+      markScrollable(element);
+    }
+  }, true);
   window.addEventListener("resize", function () {
     clearTimeout(timer);
     timer = setTimeout(function () { markScrollable(document); }, 200);

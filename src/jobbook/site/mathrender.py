@@ -37,7 +37,10 @@ from typing import Any
 from jobbook.core.write import write_file
 from jobbook.site.htmlhead import insert_at_head_start
 
-_MATH = re.compile(r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
+# Attributes after the class are kept (jobbook.site.deferral marks some display formulas).
+_MATH = re.compile(
+    r'<(span|div) class="arithmatex"([^>]*)>\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S
+)
 OPTIONS = {"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"}
 
 
@@ -109,7 +112,7 @@ def render_all(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[b
 
 
 def formulas_in(html: str) -> list[tuple[str, bool]]:
-    return [(html_lib.unescape(m[3]), m[2] == "\\[") for m in _MATH.finditer(html)]
+    return [(html_lib.unescape(m[4]), m[3] == "\\[") for m in _MATH.finditer(html)]
 
 
 def prefetch(katex_js: Path, html: str) -> None:
@@ -186,12 +189,12 @@ def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
     errors: list[str] = []
 
     def replace(m: re.Match[str]) -> str:
-        tex = html_lib.unescape(m[3])
+        tex = html_lib.unescape(m[4])
         ok, text = next(results)
         if not ok:
             errors.append(f"{tex.strip()[:60]!r}: {text}")
             return m[0]
-        return f'<{m[1]} class="arithmatex">{text}</{m[1]}>'
+        return f'<{m[1]} class="arithmatex"{m[2]}>{text}</{m[1]}>'
 
     return _MATH.sub(replace, html), errors
 

@@ -47,6 +47,7 @@ from jobbook.site import mathrender
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
 from jobbook.site.csp import apply_to_site as apply_csp
+from jobbook.site.deferral import defer_blocks, defer_cells, first_screen
 from jobbook.site.navprune import prune as prune_nav
 from jobbook.site.navprune import squeeze as squeeze_chrome
 from jobbook.site.notebooks import (
@@ -77,6 +78,9 @@ from jobbook.site.speedups import (
 )
 
 log = logging.getLogger("mkdocs.plugins.jobbook")
+# Long hand-written math chapters: their blocks below the first screens render when the
+# reader nears them (jobbook.site.deferral).
+DEFERRED_SECTIONS = ("math/",)
 
 
 def _drop_toc_levels(items: Any, deeper_than: int) -> None:
@@ -202,6 +206,8 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
     def on_page_content(
         self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
+        if page.file.src_uri.startswith(DEFERRED_SECTIONS):
+            html = defer_blocks(html)
         katex_js = self._katex_js(config)
         if self.config.math == "build" and katex_js is not None and mathrender.available():
             mathrender.prefetch(katex_js, html)  # typeset beside the next pages' Markdown
@@ -300,6 +306,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
             path = Path(config.site_dir, here, rel)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        output = defer_cells(output)
         self.notebook_classes |= classes_in(output)
         return output
 
@@ -334,7 +341,9 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         css = posixpath.relpath(
             "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
         )
-        return mathrender.add_stylesheet(output, css, mathrender.fonts_used(output))
+        # Preload the fonts of what renders at load; deferred content asks for its own.
+        fonts = mathrender.fonts_used(first_screen(output))
+        return mathrender.add_stylesheet(output, css, fonts)
 
     # After the search plugin wrote its index (priority 0), before the offline plugin
     # (priority -100) inlines it into search_index.js.
