@@ -153,9 +153,9 @@ _DEFERRED_BLOCKS = """() => [...document.querySelectorAll('[data-jb-defer] .high
 
 
 def _skipped(page, index: int) -> bool:
-    """Whether the browser skips (does not render) the ``index``-th deferred cell's content."""
+    """Whether the browser skips (does not render) the ``index``-th deferred code cell."""
     return page.evaluate(
-        "i => !document.querySelectorAll('[data-jb-defer]')[i].firstElementChild"
+        "i => !document.querySelectorAll('.jp-Cell[data-jb-defer]')[i].firstElementChild"
         ".checkVisibility({contentVisibilityAuto: true})",
         index,
     )
@@ -183,7 +183,7 @@ def test_deferred_code_cells_are_measured_only_once_rendered(built_site, offline
     assert _skipped(page, last)
     blocks = page.evaluate(_DEFERRED_BLOCKS)
     assert blocks[-1]["marked"], "a11y.js measured a cell the browser skips"
-    page.locator("[data-jb-defer]").nth(last).scroll_into_view_if_needed()
+    page.locator(".jp-Cell[data-jb-defer]").nth(last).scroll_into_view_if_needed()
     page.wait_for_function(
         "i => !document.querySelectorAll('[data-jb-defer] .highlight-ipynb')[i]"
         ".hasAttribute('data-jobbook-scroll')",

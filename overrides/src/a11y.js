@@ -33,7 +33,9 @@ function scrolls(el) {
 // focusable in the meantime; a browser without the state event measures everything.
 const DEFERRED = "[data-jb-defer]";
 const canDefer = typeof window.ContentVisibilityAutoStateChangeEvent === "function";
-const rendered = new WeakSet();
+// jobbook-head.js keeps the set from the first frame on; without it, from now on.
+const early = window.jobbookRendered instanceof WeakSet;
+const rendered = early ? window.jobbookRendered : new WeakSet();
 
 function measurable(el) {
   const deferred = el.closest(DEFERRED);
@@ -56,7 +58,8 @@ export function markScrollable(root) {
         if (!el.hasAttribute("role")) el.setAttribute("role", "region");
         if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", labelFor(el));
       }
-    } else if (el.hasAttribute("data-jobbook-scroll")) {
+    } else if (el.hasAttribute("data-jobbook-scroll") && el !== document.activeElement) {
+      // (a block the reader has just tabbed to keeps its mark until focus moves on)
       ["tabindex", "data-jobbook-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
     }
   });
@@ -70,9 +73,9 @@ export function install() {
     const element = event.target;
     if (!(element instanceof Element) || !element.matches(DEFERRED)) return;
     if (event.skipped) {
-      rendered.delete(element);
+      if (!early) rendered.delete(element);
     } else {
-      rendered.add(element);
+      if (!early) rendered.add(element);
       markScrollable(element);
     }
   }, true);

@@ -10,7 +10,23 @@
  * pages render without downloading the index. From file:// Material loads a
  * script instead of XHR and nothing changes.
  *
- * 3. Let Material's instant navigation handle SVG links (see the end of the file). */
+ * 3. Let Material's instant navigation handle SVG links (see the end of the file).
+ *
+ * 4. Remember which deferred elements ([data-jb-defer], content-visibility: auto) the
+ *    browser has rendered, from the first frame on: a11y.js measures only those, and it
+ *    starts at the end of <body>, after some may have rendered. */
+(function () {
+  "use strict";
+  // Not bubbling: listened to in the capture phase.
+  var rendered = (window.jobbookRendered = new WeakSet());
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    var el = event.target;
+    if (!(el instanceof Element) || !el.hasAttribute("data-jb-defer")) return;
+    if (event.skipped) rendered.delete(el);
+    else rendered.add(el);
+  }, true);
+})();
+
 (function () {
   "use strict";
   var fonts = document.querySelector('meta[name="jobbook-preload-fonts"]');

@@ -13,12 +13,12 @@ the element has rendered the browser keeps its real height). What is never defer
 - the first screens (by that estimate), so nothing a reader sees at load moves (CLS 0);
 - headings, and blocks containing one: Material's table of contents reads every heading's
   position whenever the page height changes, which would make the browser render them;
-- blocks with code, images, SVG or collapsed details: their sizing stays as it is.
+- blocks with tables, code, images, SVG or collapsed details: their sizing stays as it is.
 
 ``a11y.js`` makes sideways-scrolling blocks focusable only after measuring them, and it
 does not measure inside a skipped element (that would render it at once). So the build
-marks the blocks of deferred content that may scroll (display formulas, tables, notebook
-code) as focusable regions; ``a11y.js`` unmarks those that do not scroll when they render.
+marks the blocks of deferred content that may scroll (display formulas, notebook code) as
+focusable regions; ``a11y.js`` unmarks those that do not scroll when they render.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ ATTR = "data-jb-defer"
 # The marks a11y.js gives a block that scrolls (overrides/src/a11y.js, LABELS).
 FORMULA_MARK = ' tabindex="0" data-jobbook-scroll="" role="region" aria-label="公式（可左右滚动）"'
 CODE_MARK = ' tabindex="0" data-jobbook-scroll="" role="region" aria-label="代码（可左右滚动）"'
-TABLE_MARK = ' tabindex="0" data-jobbook-scroll="" role="region" aria-label="表格（可左右滚动）"'
 
 # ---- Markdown pages (math chapters) ----
 
@@ -45,10 +44,10 @@ _CLOSED_DETAILS_PX = 44
 # the same content is about 0.8 as tall (formulas do not shrink): still below a 940 px
 # screen, so no element a reader sees at load is first drawn at its placeholder height.
 FIRST_SCREENS_PX = 1500
-_DEFERRABLE = {"p", "ul", "ol", "div", "table"}  # not blockquote, dl: margins collapse through them
-_KEEP = re.compile(r"<(?:h[1-6]|pre|img|svg|iframe|input|script|details)\b", re.I)
+_DEFERRABLE = {"p", "ul", "ol", "div"}  # not blockquote, dl: margins collapse through them
+# Tables: Material wraps them in a scrolling box that a11y.js measures from outside.
+_KEEP = re.compile(r"<(?:h[1-6]|table|pre|img|svg|iframe|input|script|details)\b", re.I)
 _INLINE_DISPLAY = re.compile(r'(<span class="arithmatex")>(\s*\\\[)')
-_TABLE = re.compile(r"<table(?=[\s>])")
 _DISPLAY = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -70,7 +69,9 @@ class _TopLevel(HTMLParser):
             self.lines.append(m.end())
         self.depth = 0
         self.start = 0
-        self.blocks: list[tuple[int, int, str]] = []
+        self.head_end = 0
+        # (start, end, tag, end of the start tag) of each top-level element
+        self.blocks: list[tuple[int, int, str, int]] = []
         self.broken = False
 
     def _offset(self) -> int:
@@ -81,18 +82,19 @@ class _TopLevel(HTMLParser):
         if self.end is not None:
             return
         if tag in _VOID:
-            if self.depth == 0:
-                start = self._offset()
-                self.blocks.append((start, self.text.index(">", start) + 1, tag))
+            self.handle_startendtag(tag, attrs)
             return
         if self.depth == 0:
             self.start = self._offset()
+            # the tag's own text: a ">" inside a quoted attribute does not end it
+            self.head_end = self.start + len(self.get_starttag_text() or "")
         self.depth += 1
 
     def handle_startendtag(self, tag: str, attrs: object) -> None:
         if self.depth == 0 and self.end is None:
             start = self._offset()
-            self.blocks.append((start, self.text.index(">", start) + 1, tag))
+            end = start + len(self.get_starttag_text() or "")
+            self.blocks.append((start, end, tag, end))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or self.end is not None:
@@ -107,10 +109,11 @@ class _TopLevel(HTMLParser):
         elif self.depth == 0:
             end = self.text.index(">", self._offset()) + 1
             first = _FIRST_TAG.match(self.text, self.start)
-            self.blocks.append((self.start, end, first[1].lower() if first else tag))
+            name = first[1].lower() if first else tag
+            self.blocks.append((self.start, end, name, self.head_end))
 
 
-def top_level_blocks(fragment: str, inside: bool = False) -> list[tuple[int, int, str]] | None:
+def top_level_blocks(fragment: str, inside: bool = False) -> list[tuple[int, int, str, int]] | None:
     """Top-level elements of ``fragment``; None if its tags do not nest (then defer nothing).
 
     With ``inside``, ``fragment`` starts inside an element and ends at its end tag.
@@ -150,10 +153,9 @@ def _defer_display(m: re.Match[str]) -> str:
     return f'{m[1]} {ATTR}="" style="contain-intrinsic-size:auto {height}px">{m[2]}'
 
 
-def _mark_scrollers(block: str) -> str:
-    """Mark the display formulas and tables of a deferred block as a11y.js would."""
-    block = block.replace('<div class="arithmatex">', f'<div class="arithmatex"{FORMULA_MARK}>')
-    return _TABLE.sub("<table" + TABLE_MARK, block)
+def _mark_formulas(block: str) -> str:
+    """Mark the display formulas of a deferred block as a11y.js would."""
+    return block.replace('<div class="arithmatex">', f'<div class="arithmatex"{FORMULA_MARK}>')
 
 
 def defer_blocks(fragment: str, keep_px: int = FIRST_SCREENS_PX, inside: bool = False) -> str:
@@ -173,7 +175,7 @@ def _defer_blocks(fragment: str, keep_px: float, inside: bool) -> tuple[str, flo
     out: list[str] = []
     pos = 0
     seen = 0.0
-    for start, end, tag in blocks:
+    for start, end, tag, head_end in blocks:
         block = fragment[start:end]
         out.append(fragment[pos:start])
         pos = end
@@ -183,7 +185,7 @@ def _defer_blocks(fragment: str, keep_px: float, inside: bool) -> tuple[str, flo
             continue
         height = block_height(block)
         top, seen = seen, seen + height
-        head = fragment[start : fragment.index(">", start)]
+        head = fragment[start : head_end - 1]  # without the closing ">"
         if top < keep_px or tag not in _DEFERRABLE or _KEEP.search(block) or head.endswith("/"):
             out.append(block)
             continue
@@ -194,16 +196,10 @@ def _defer_blocks(fragment: str, keep_px: float, inside: bool) -> tuple[str, flo
             out.append(_INLINE_DISPLAY.sub(_defer_display, block))
             continue
         attrs = f' {ATTR}="" style="contain-intrinsic-size:auto {height}px"'
-        mark = {'<div class="arithmatex"': FORMULA_MARK, "<table": TABLE_MARK}.get(head, "")
-        out.append(head + attrs + mark + _mark_scrollers(block[len(head) :]))
+        mark = FORMULA_MARK if head == '<div class="arithmatex"' else ""
+        out.append(head + attrs + mark + _mark_formulas(block[len(head) :]))
     out.append(fragment[pos:])
     return "".join(out), seen
-
-
-def first_screen(html: str) -> str:
-    """The part of a page before its first deferred element (what renders at load)."""
-    cut = html.find(f" {ATTR}=")
-    return html if cut < 0 else html[:cut]
 
 
 # ---- Notebook pages ----

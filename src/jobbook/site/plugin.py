@@ -47,7 +47,7 @@ from jobbook.site import mathrender
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
 from jobbook.site.csp import apply_to_site as apply_csp
-from jobbook.site.deferral import defer_blocks, defer_cells, first_screen
+from jobbook.site.deferral import defer_blocks, defer_cells
 from jobbook.site.navprune import prune as prune_nav
 from jobbook.site.navprune import squeeze as squeeze_chrome
 from jobbook.site.notebooks import (
@@ -341,9 +341,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         css = posixpath.relpath(
             "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
         )
-        # Preload the fonts of what renders at load; deferred content asks for its own.
-        fonts = mathrender.fonts_used(first_screen(output))
-        return mathrender.add_stylesheet(output, css, fonts)
+        return mathrender.add_stylesheet(output, css, mathrender.fonts_used(output))
 
     # After the search plugin wrote its index (priority 0), before the offline plugin
     # (priority -100) inlines it into search_index.js.
