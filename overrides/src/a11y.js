@@ -33,13 +33,13 @@ function scrolls(el) {
 // focusable in the meantime; a browser without the state event measures everything.
 const DEFERRED = "[data-jb-defer]";
 const canDefer = typeof window.ContentVisibilityAutoStateChangeEvent === "function";
-// jobbook-head.js keeps the set from the first frame on; without it, from now on.
-const early = window.jobbookRendered instanceof WeakSet;
-const rendered = early ? window.jobbookRendered : new WeakSet();
+// jobbook-head.js marks a deferred element data-jb-rendered from the first frame on (this
+// script runs later); the handler below does too, for pages without it.
+const RENDERED = "data-jb-rendered";
 
 function measurable(el) {
   const deferred = el.closest(DEFERRED);
-  return !canDefer || deferred === null || rendered.has(deferred);
+  return !canDefer || deferred === null || deferred.hasAttribute(RENDERED);
 }
 
 export function markScrollable(root) {
@@ -72,12 +72,8 @@ export function install() {
   document.addEventListener("contentvisibilityautostatechange", function (event) {
     const element = event.target;
     if (!(element instanceof Element) || !element.matches(DEFERRED)) return;
-    if (event.skipped) {
-      if (!early) rendered.delete(element);
-    } else {
-      if (!early) rendered.add(element);
-      markScrollable(element);
-    }
+    element.toggleAttribute(RENDERED, !event.skipped);
+    if (!event.skipped) markScrollable(element);
   }, true);
   window.addEventListener("resize", function () {
     clearTimeout(timer);

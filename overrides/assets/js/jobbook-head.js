@@ -12,18 +12,17 @@
  *
  * 3. Let Material's instant navigation handle SVG links (see the end of the file).
  *
- * 4. Remember which deferred elements ([data-jb-defer], content-visibility: auto) the
- *    browser has rendered, from the first frame on: a11y.js measures only those, and it
- *    starts at the end of <body>, after some may have rendered. */
+ * 4. Mark the deferred elements ([data-jb-defer], content-visibility: auto) the browser
+ *    has rendered with data-jb-rendered, from the first frame on: a11y.js measures only
+ *    those, and it starts at the end of <body>, after some may have rendered. */
 (function () {
   "use strict";
-  // Not bubbling: listened to in the capture phase.
-  var rendered = (window.jobbookRendered = new WeakSet());
+  // Not bubbling: listened to in the capture phase. The mark is an attribute no style rule
+  // names, so setting it restyles nothing.
   document.addEventListener("contentvisibilityautostatechange", function (event) {
     var el = event.target;
     if (!(el instanceof Element) || !el.hasAttribute("data-jb-defer")) return;
-    if (event.skipped) rendered.delete(el);
-    else rendered.add(el);
+    el.toggleAttribute("data-jb-rendered", !event.skipped);
   }, true);
 })();
 
