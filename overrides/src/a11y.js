@@ -33,8 +33,8 @@ function scrolls(el) {
 // focusable in the meantime; a browser without the state event measures everything.
 const DEFERRED = "[data-jb-defer]";
 const canDefer = typeof window.ContentVisibilityAutoStateChangeEvent === "function";
-// jobbook-head.js marks a deferred element data-jb-rendered from the first frame on (this
-// script runs later); the handler below does too, for pages without it.
+// jobbook-head.js marks a rendered deferred element data-jb-rendered from the first frame
+// on (this script runs later, so it reads the mark rather than keeping its own record).
 const RENDERED = "data-jb-rendered";
 
 function measurable(el) {
@@ -68,12 +68,11 @@ export function markScrollable(root) {
 let timer = null;
 export function install() {
   // Not bubbling: listen in the capture phase. Fired when a deferred element starts or
-  // stops being skipped (the first time when it nears the screen).
+  // stops being skipped; jobbook-head.js's listener, added first, has set the mark.
   document.addEventListener("contentvisibilityautostatechange", function (event) {
     const element = event.target;
-    if (!(element instanceof Element) || !element.matches(DEFERRED)) return;
-    element.toggleAttribute(RENDERED, !event.skipped);
-    if (!event.skipped) markScrollable(element);
+    if (event.skipped || !(element instanceof Element) || !element.matches(DEFERRED)) return;
+    markScrollable(element);
   }, true);
   window.addEventListener("resize", function () {
     clearTimeout(timer);

@@ -57,7 +57,7 @@ _FIRST_TAG = re.compile(r"<([a-zA-Z][\w-]*)")
 
 
 class _TopLevel(HTMLParser):
-    """(start, end, tag) of each top-level element of an HTML fragment."""
+    """(start, end, tag, end of the start tag) of each top-level element of a fragment."""
 
     def __init__(self, text: str, inside: bool = False) -> None:
         super().__init__(convert_charrefs=False)
@@ -70,7 +70,6 @@ class _TopLevel(HTMLParser):
         self.depth = 0
         self.start = 0
         self.head_end = 0
-        # (start, end, tag, end of the start tag) of each top-level element
         self.blocks: list[tuple[int, int, str, int]] = []
         self.broken = False
 
