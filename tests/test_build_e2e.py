@@ -98,6 +98,16 @@ runpy.run_module("mkdocs", run_name="__main__")
 """
 
 
+# `mkdocs build` with Material's own _segment_chinese (jobbook's wrapper left out).
+MATERIAL_SEGMENTS = """\
+import runpy, sys
+import jobbook.site.plugin as plugin
+plugin.memoise_search_segmentation = lambda: True
+sys.argv = ["mkdocs", "build", "--strict"]
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+
+
 def test_missing_patch_target_stops_the_build_with_a_clear_message(fixture_site):
     import os
     import sys
@@ -134,3 +144,34 @@ def test_search_segmentation_is_reused_by_the_next_build(fixture_site, tmp_path)
     assert (fixture_site / "site" / "search" / "search_index.json").read_bytes() == index
     cache.unlink()
     assert jieba_calls(fixture_site, tmp_path) == cold  # and without it, all again
+
+
+def test_the_helper_process_changes_nothing_in_the_built_site(fixture_site, monkeypatch):
+    """Texts put together from runs cut in the helper process: the same search index (and
+    site) as Material's own segmentation in this process gives."""
+    import os
+    import sys
+
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("plugins:\n", "plugins:\n  - search:\n      lang: zh\n")
+    )
+
+    def build(*command: str) -> dict[str, bytes]:
+        shutil.rmtree(fixture_site / ".cache", ignore_errors=True)  # cold: everything cut
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
+        result = subprocess.run(
+            [sys.executable, *command], cwd=fixture_site, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        site = fixture_site / "site"
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.*")}
+
+    with_helper = build("-m", "mkdocs", "build", "--strict")
+    materials = build("-c", MATERIAL_SEGMENTS)
+    monkeypatch.setenv("JOBBOOK_HELPER", "0")
+    without = build("-m", "mkdocs", "build", "--strict")
+    index = with_helper["search/search_index.json"].decode("utf-8")
+    assert "\u200b" in index or "\\u200b" in index  # Chinese was segmented
+    assert with_helper == materials
+    assert with_helper == without

@@ -42,9 +42,9 @@ def test_rejected_formula_is_kept_and_reported():
 
 def test_one_v8_call_per_page_and_memoised(monkeypatch):
     mathrender._MEMO.clear()
-    engine = mathrender._engine(KATEX)
+    v8 = mathrender._v8
     calls = []
-    monkeypatch.setattr(mathrender, "_engine", lambda _: calls.append(1) or engine)
+    monkeypatch.setattr(mathrender, "_v8", lambda *a: calls.append(1) or v8(*a))
     html = "".join(f'<span class="arithmatex">\\(x_{i}\\)</span>' for i in range(5))
     first, _ = render_math(html, KATEX)
     assert len(calls) == 1 and first.count('class="katex"') == 5
@@ -64,9 +64,9 @@ def test_typeset_formulas_are_kept_for_the_next_build(monkeypatch, tmp_path):
     first, _ = render_math(html, KATEX)
     assert mathrender.save_cache(cache, KATEX) == 3
     mathrender._MEMO.clear()  # the next build is a new process
-    engine = mathrender._engine(KATEX)
+    v8 = mathrender._v8
     calls = []
-    monkeypatch.setattr(mathrender, "_engine", lambda _: calls.append(1) or engine)
+    monkeypatch.setattr(mathrender, "_v8", lambda *a: calls.append(1) or v8(*a))
     assert mathrender.load_cache(cache, KATEX) == 3
     assert render_math(html, KATEX)[0] == first and calls == []
     render_math('<span class="arithmatex">\\(z\\)</span>', KATEX)
@@ -82,16 +82,16 @@ def test_prefetch_typesets_on_the_worker_while_the_caller_goes_on(monkeypatch):
     import threading
 
     mathrender._MEMO.clear()
-    engine = mathrender._engine(KATEX)
+    v8 = mathrender._v8
     threads: list[str] = []
     release = threading.Event()
 
-    def slow_engine(_):
+    def slow_v8(*args):
         threads.append(threading.current_thread().name)
         release.wait(10)  # V8 busy with a long page
-        return engine
+        return v8(*args)
 
-    monkeypatch.setattr(mathrender, "_engine", slow_engine)
+    monkeypatch.setattr(mathrender, "_v8", slow_v8)
     html = "".join(f'<span class="arithmatex">\\(w_{i}\\)</span>' for i in range(4))
     mathrender.prefetch(KATEX, html)
     assert release.wait(0.2) is False  # prefetch returned while the worker still works
@@ -101,6 +101,22 @@ def test_prefetch_typesets_on_the_worker_while_the_caller_goes_on(monkeypatch):
     assert len(threads) == 1 and threads[0].startswith("jobbook-katex")  # one V8 call, there
     mathrender._MEMO.clear()
     assert render_math(html, KATEX)[0] == out  # the same HTML as without prefetch
+
+
+def test_v8_runs_in_the_helper_process_or_here_when_it_is_off(monkeypatch):
+    """Typesetting leaves this process's GIL alone; without the helper the HTML is the same."""
+    import os
+
+    from jobbook.site import offload
+
+    assert offload.enabled()
+    pid = offload.run(os.getpid)
+    assert pid != os.getpid()  # a second process (the second core)
+    formulas = [("\\frac{a}{b}", True), ("x^2", False)]
+    there = mathrender._v8(KATEX, formulas)
+    monkeypatch.setenv("JOBBOOK_HELPER", "0")
+    assert offload.run(os.getpid) == os.getpid()
+    assert mathrender._v8(KATEX, formulas) == there and there[0][0] is True
 
 
 def test_stylesheet_goes_into_head():

@@ -103,23 +103,76 @@ def search_index(monkeypatch):
     return SearchIndex, calls
 
 
-def test_search_segmentation_calls_jieba_once_per_text(search_index):
+# Texts as Material's search hands them over: kept tags, mixed scripts, punctuation, none.
+SEGMENT_SAMPLES = [
+    "互补松弛条件 KKT",
+    "对偶问题",
+    "<p>拉格朗日函数</p><ul><li>对偶间隙为零</li></ul>",
+    "Slater 条件（强对偶）成立时，KKT 条件是最优性的充要条件。",
+    "梯度下降法与牛顿法：收敛速度比较",
+    "English only, no Han at all",
+    "",
+    "〇的写法与日本語のかな",
+    "  前后有空格  ",
+]
+
+
+def test_segmentation_is_materials_and_cuts_only_what_the_helper_did_not(search_index, monkeypatch):
+    """Texts are put together from runs cut in the helper process: the same result as
+    Material's own ``_segment_chinese``, and jieba in this process only for runs the helper
+    never saw."""
+    import jieba
+
     from jobbook.site import speedups
 
     SearchIndex, calls = search_index
     index = SearchIndex(lang=["zh"], separator=r"[\s\u200b]+")
-    plain = index._segment_chinese("互补松弛条件 KKT")
-    assert calls["segment"] == ["互补松弛条件 KKT"] and "\u200b" in plain
+    expected = [index._segment_chinese(text) for text in SEGMENT_SAMPLES]  # Material's code
+    assert "对偶\u200b问题" in expected
+    monkeypatch.setattr(speedups, "_RUNS", {})
+    monkeypatch.setattr(speedups, "_PAGES", set())
+    monkeypatch.setattr(speedups, "_PENDING", [])
+    monkeypatch.setattr(speedups, "_REQUESTED", set())
+    here: list[str] = []
+    real_cut = jieba.cut
+    monkeypatch.setattr(jieba, "cut", lambda text, *a, **k: here.append(text) or real_cut(text))
     assert speedups.memoise_search_segmentation() is True
     assert speedups.memoise_search_segmentation() is True  # idempotent: wrapped once
     calls["segment"].clear()
-    assert index._segment_chinese("互补松弛条件 KKT") == plain  # miss: the original segments
-    assert index._segment_chinese("互补松弛条件 KKT") == plain  # hit: from the memo
-    assert index._segment_chinese("对偶问题") == "对偶\u200b问题"
-    assert calls["segment"] == ["互补松弛条件 KKT", "对偶问题"]
-    memo, used = dict(speedups._SEGMENTS), set(speedups._USED)
-    assert memo == {"互补松弛条件 KKT": plain, "对偶问题": "对偶\u200b问题"}
-    assert used == {"互补松弛条件 KKT", "对偶问题"}  # what save_segments keeps
+
+    # Page HTML as on_page_content sees it: tags Material drops join the text around them.
+    page_html = "".join(f"<h2>{t}</h2>" for t in SEGMENT_SAMPLES[:5]) + "<p>拉格<em>朗日</em></p>"
+    page_html += "".join(f"<p>{t}</p>" for t in SEGMENT_SAMPLES[5:])
+    assert "拉格朗日" in speedups.han_runs(page_html)  # <em> is not one of Material's kept tags
+    assert speedups.prefetch_segments(page_html, "页面标题") > 0
+    assert [index._segment_chinese(t) for t in SEGMENT_SAMPLES] == expected
+    assert here == []  # every run came from the helper
+    assert calls["segment"] == []  # and Material's method was not needed
+
+    assert index._segment_chinese("新的文字") == "新\u200b的\u200b文字"  # never prefetched
+    assert len(here) == 1  # cut here, once
+    assert index._segment_chinese("新的文字") == "新\u200b的\u200b文字" and len(here) == 1
+    assert {"对偶问题", "新的文字"} <= set(speedups._SEGMENTS)
+    assert {"对偶问题", "新的文字"} <= speedups._USED  # what save_segments keeps
+    assert speedups.prefetch_segments("<p>新的一页</p>") == 1  # one new run
+    assert speedups.prefetch_segments(page_html, "页面标题") == 0  # all cut or on their way
+
+
+def test_helper_that_cannot_start_falls_back_to_this_process(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from jobbook.site import offload
+
+    monkeypatch.setattr(offload, "_BROKEN", False)
+
+    def broken_pool():
+        raise BrokenProcessPool("helper died")
+
+    monkeypatch.setattr(offload, "_pool", broken_pool)
+    assert offload.run(offload.cut, ["对偶问题"]) == ["对偶\u200b问题"]
+    assert offload._BROKEN and not offload.enabled()
+    future = offload.submit(offload.cut, ["问题"])  # no second attempt: computed at once
+    assert future.done() and future.result() == ["问题"]
 
 
 def test_search_entries_are_replayed_only_for_unchanged_pages(search_index):
@@ -278,20 +331,31 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
 
     monkeypatch.setattr(speedups, "_SEGMENTS", speedups.OrderedDict())
     monkeypatch.setattr(speedups, "_USED", set())
+    monkeypatch.setattr(speedups, "_PAGES", set())
+    monkeypatch.setattr(speedups, "_PAGES_USED", set())
+    monkeypatch.setattr(speedups, "_PENDING", [])
+    monkeypatch.setattr(speedups, "_RUNS", {})
+    monkeypatch.setattr(speedups.offload, "enabled", lambda: False)  # cut here, at once
     cache = tmp_path / "segments.json"
-    speedups._SEGMENTS.update({"对偶问题": "对偶\u200b问题", "unused": "unused"})
+    page = "<h1>对偶问题</h1>"
+    assert speedups.prefetch_segments(page) == 1
+    speedups._SEGMENTS.update({"对偶问题": "对偶\u200b问题", "没用上": "没\u200b用上"})
     speedups._USED.add("对偶问题")
     assert speedups.save_segments(cache) == 1  # only what this build used is kept
 
     speedups._SEGMENTS.clear()
+    speedups._PAGES.clear()
+    speedups._RUNS.clear()
     assert speedups.load_segments(cache) == 1
     assert speedups._SEGMENTS == {"对偶问题": "对偶\u200b问题"}
+    assert speedups.prefetch_segments(page) == 0  # an unchanged page: nothing to cut
+    assert speedups.prefetch_segments("<h1>对偶问题！</h1>") == 1  # a changed one is cut
 
     speedups._SEGMENTS.clear()
     data = json.loads(cache.read_text(encoding="utf-8"))
     cache.write_text(json.dumps({**data, "fingerprint": "jieba==0"}), encoding="utf-8")
     assert speedups.load_segments(cache) == 0  # other jieba/Material version: ignored
-    for broken in ["{", "[]", '{"fingerprint": 1}']:
+    for broken in ["{", "[]", '{"fingerprint": 1}', json.dumps({**data, "pages": {}})]:
         cache.write_text(broken, encoding="utf-8")
         assert speedups.load_segments(cache) == 0
     assert speedups.load_segments(tmp_path / "missing.json") == 0

@@ -1,4 +1,5 @@
-"""Render math at build time with the vendored KaTeX (run in V8 through mini-racer).
+"""Render math at build time with the vendored KaTeX (run in V8 through mini-racer,
+in the helper process of :mod:`jobbook.site.offload`).
 
 ``pymdownx.arithmatex`` (generic) leaves ``\\( … \\)`` in ``<span class="arithmatex">``
 and ``\\[ … \\]`` in ``<div class="arithmatex">``. Rendering them here means readers
@@ -14,10 +15,10 @@ Typeset formulas are memoised in the process (``mkdocs serve``) and, between bui
 kept in the plugin's ``cache_dir`` (``katex-formulas.json``, keyed by the KaTeX file's
 hash and the options), so a rebuild only runs V8 for new or changed formulas.
 
-Every V8 call runs on one worker thread. ``prefetch`` hands it a page's formulas as soon
-as the page's Markdown is converted, so KaTeX typesets on the second core while the build
-converts the next pages (mini-racer waits for V8 without holding the GIL); by the time a
-page is written its formulas are usually in the memo.
+Every V8 call goes through one worker thread, which keeps them in order and waits for the
+helper process. ``prefetch`` hands it a page's formulas as soon as the page's Markdown is
+converted, so KaTeX typesets on the second core while the build converts the next pages;
+by the time a page is written its formulas are usually in the memo.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jobbook.core.write import write_file
+from jobbook.site import offload
 from jobbook.site.htmlhead import insert_at_head_start
 
 # Attributes after the class are kept (jobbook.site.deferral marks some display formulas).
@@ -48,21 +49,9 @@ class MathError(ValueError):
     pass
 
 
-@lru_cache(maxsize=2)
-def _engine(katex_js: Path) -> Any:
-    from py_mini_racer import MiniRacer
-
-    ctx = MiniRacer()
-    ctx.eval(katex_js.read_text(encoding="utf-8"))
-    # One call per page: crossing into V8 costs more than typesetting a formula.
-    ctx.eval(
-        "function jobbookRenderAll(items, options) {"
-        " return JSON.stringify(items.map(function (it) {"
-        "  try { return [true, katex.renderToString(it[0],"
-        "   Object.assign({displayMode: it[1]}, options))]; }"
-        "  catch (e) { return [false, String(e && e.message || e)]; } })); }"
-    )
-    return ctx
+def _v8(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
+    """KaTeX in V8, in the helper process (see ``offload``): one call per batch."""
+    return offload.run(offload.typeset, str(katex_js), formulas, OPTIONS)
 
 
 def available() -> bool:
@@ -93,9 +82,8 @@ def _typeset(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[boo
     if todo:
         if len(_MEMO) + len(todo) > MAX_MEMO:
             _MEMO.clear()
-        raw = _engine(katex_js).call("jobbookRenderAll", [list(f) for f in todo], OPTIONS)
-        for formula, (ok, text) in zip(todo, json.loads(raw), strict=True):
-            _MEMO[formula] = (bool(ok), str(text))
+        for formula, done in zip(todo, _v8(katex_js, todo), strict=True):
+            _MEMO[formula] = done
     return [_MEMO[f] for f in formulas]
 
 

@@ -43,7 +43,7 @@ from jobbook.core.render import (
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import validate_dir
-from jobbook.site import mathrender
+from jobbook.site import mathrender, offload
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
 from jobbook.site.csp import apply_to_site as apply_csp
@@ -74,6 +74,7 @@ from jobbook.site.speedups import (
     load_segments,
     memoise_search_entries,
     memoise_search_segmentation,
+    prefetch_segments,
     save_segments,
 )
 
@@ -120,6 +121,23 @@ def _expand(nav: Any, fragments: dict[str, list[object]]) -> Any:
     return nav
 
 
+def _segments_with_default_jieba(config: MkDocsConfig) -> bool:
+    """Material's search segments Chinese here with jieba's own dictionary.
+
+    A custom dictionary is loaded into this process's jieba only, so then the helper
+    process must not cut runs ahead."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is None or not getattr(search, "config", {}).get("enabled", True):
+        return False
+    if search.config.get("jieba_dict") or search.config.get("jieba_dict_user"):
+        return False
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 class JobbookPlugin(BasePlugin[JobbookConfig]):
     def __init__(self) -> None:
         self.command = "build"
@@ -134,6 +152,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         # Notebook pages: their shared stylesheet(s) and the classes they use (for pruning).
         self.notebook_css: dict[str, list[str]] = {}
         self._chunks: Future[dict[str, str]] | None = None
+        self.segment_ahead = False
         self.notebook_classes: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -143,6 +162,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if "mkdocs-jupyter" in config.plugins:
             patch_mkdocs_jupyter()
         memoise_search_segmentation()
+        self.segment_ahead = _segments_with_default_jieba(config)
         if self.command == "serve":  # replaying entries only pays off across rebuilds
             memoise_search_entries()
         root = Path(config.config_file_path).parent
@@ -208,6 +228,8 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
     ) -> str:
         if page.file.src_uri.startswith(DEFERRED_SECTIONS):
             html = defer_blocks(html)
+        if self.segment_ahead and not (page.meta.get("search") or {}).get("exclude"):
+            prefetch_segments(html, str(page.title or ""))  # cut on the helper meanwhile
         katex_js = self._katex_js(config)
         if self.config.math == "build" and katex_js is not None and mathrender.available():
             mathrender.prefetch(katex_js, html)  # typeset beside the next pages' Markdown
@@ -357,6 +379,8 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         katex_js = self._katex_js(config)
         if self.config.math == "build" and katex_js is not None:
             mathrender.save_cache(self.math_cache, katex_js)
+        if self.command != "serve":  # `mkdocs serve` keeps it for the next rebuild
+            offload.shutdown()
         # `mkdocs serve` injects an inline live-reload script, which the policy would block.
         if self.config.csp and self.command != "serve":
             polyfills = config.extra.get("polyfills", [])

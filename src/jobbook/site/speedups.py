@@ -1,29 +1,55 @@
-"""Build-time speed-ups that matter for `mkdocs serve` (rebuild after every edit).
+"""Build-time speed-ups: Chinese search segmentation off the main thread, and for `mkdocs serve`.
 
-Material's search plugin segments every section's Chinese text with jieba on
-every build. Within one process (``mkdocs serve``) most sections are unchanged
-between rebuilds, so the segmentation of a given text is memoised; between
-builds the memo is kept in ``.cache/jobbook/`` (like mkdocs-jupyter's cache), so
-an unchanged site does not even load jieba's dictionary.
+Material's search plugin segments every section's Chinese text with jieba, run by run of
+Han characters (``_segment_chinese``), on the main thread: a third of a cold build. Here
+each page's runs are cut in the helper process (:mod:`jobbook.site.offload`) as soon as
+the page's HTML exists, while MkDocs converts the next pages; when the search plugin later
+asks for a section, its text is put together from those runs exactly as Material does.
+A run the helper did not see is segmented by Material's own code, so the index is the same.
+
+Segmented texts, and which pages they cover, are kept in ``.cache/jobbook/`` between builds
+(like mkdocs-jupyter's cache): an unchanged site neither starts the helper nor loads jieba's
+dictionary, and ``mkdocs serve`` keeps them in memory between rebuilds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+import html as html_lib
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from backrefs import bre  # the regex module Material's search uses for \p{script: Han}
+
 from jobbook.core.write import write_file
+from jobbook.site import offload
 from jobbook.site.patch import target
 
 MAX_ENTRIES = 50_000
 MAX_PAGES = 20_000
-_SEGMENTS: OrderedDict[str, str] = OrderedDict()
+_SEGMENTS: OrderedDict[str, str] = OrderedDict()  # whole text → segmented (kept on disk)
 _USED: set[str] = set()
+_RUNS: dict[str, str] = {}  # run of Han characters → jieba's words joined by U+200B
+# Pages (digest of their HTML) whose every text the kept memo holds: nothing to cut ahead.
+_PAGES: set[str] = set()
+_PAGES_USED: set[str] = set()
+_PENDING: list[tuple[list[str], Future[list[str]]]] = []
+_REQUESTED: set[str] = set()
+# Material's expression (SearchIndex._segment_chinese); test_postprocess compares the two.
+_HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
+# Material's search parser keeps these tags in a section's text and starts a section at
+# a heading; other tags vanish, so the text on both sides of them runs together.
+_SEPARATING_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"} | {
+    f"h{i}" for i in range(1, 7)
+}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<!--.*?-->", re.S)
 
 
 def _wrap_search_index(name: str, params: tuple[str, ...], wrap: Callable[[Any], Any]) -> bool:
@@ -39,13 +65,62 @@ def _wrap_search_index(name: str, params: tuple[str, ...], wrap: Callable[[Any],
     if not getattr(original, "_jobbook_memoised", False):
         wrapped = wrap(original)
         wrapped._jobbook_memoised = True
+        wrapped.__wrapped__ = original
         setattr(SearchIndex, name, wrapped)
     return True
 
 
 def memoise_search_segmentation() -> bool:
-    """Wrap SearchIndex._segment_chinese with a bounded cache; idempotent."""
+    """Wrap SearchIndex._segment_chinese with the run cache and a bounded memo; idempotent."""
     return _wrap_search_index("_segment_chinese", ("self", "data"), _memoised_segmentation)
+
+
+def han_runs(html: str) -> set[str]:
+    """The runs of Han characters Material's search will meet in this HTML's text."""
+    text = _TAG.sub(lambda m: " " if m[2] and m[2].lower() in _SEPARATING_TAGS else "", html)
+    return set(_HAN.findall(html_lib.unescape(text)))
+
+
+def prefetch_segments(html: str, title: str = "") -> int:
+    """Send the runs of a page (its HTML and title) not cut yet to the helper; how many."""
+    digest = hashlib.blake2b(f"{title}\0{html}".encode(), digest_size=16).hexdigest()
+    _PAGES_USED.add(digest)
+    if digest in _PAGES:
+        return 0  # an unchanged page: the last build kept all its texts
+    runs = han_runs(html) | han_runs(title)
+    todo = sorted(r for r in runs if r not in _RUNS and r not in _REQUESTED)
+    if todo:
+        _REQUESTED.update(todo)
+        _PENDING.append((todo, offload.submit(offload.cut, todo)))
+    return len(todo)
+
+
+def _collect(wait: bool) -> None:
+    """Move finished (or, with ``wait``, all) helper results into ``_RUNS``."""
+    keep = []
+    for runs, future in _PENDING:
+        if not wait and not future.done():
+            keep.append((runs, future))
+            continue
+        with contextlib.suppress(Exception):  # _from_runs cuts what is missing itself
+            _RUNS.update(zip(runs, offload.result(future, offload.cut, runs), strict=True))
+        _REQUESTED.difference_update(runs)
+    _PENDING[:] = keep
+
+
+def _from_runs(data: str) -> str:
+    """Material's segmentation of ``data``, put together from cut runs.
+
+    Runs the helper has not cut (or could not) are cut here, with the same jieba call."""
+    runs = _HAN.findall(data)
+    if any(run not in _RUNS for run in runs):
+        _collect(wait=False)
+        if any(run not in _RUNS for run in runs) and _PENDING:
+            _collect(wait=True)
+        missing = sorted({run for run in runs if run not in _RUNS})
+        if missing:
+            _RUNS.update(zip(missing, offload.cut(missing), strict=True))
+    return _HAN.sub(lambda m: "\u200b" + _RUNS[m[0]] + "\u200b", data).strip("\u200b")
 
 
 def _memoised_segmentation(original: Any) -> Any:
@@ -55,7 +130,7 @@ def _memoised_segmentation(original: Any) -> Any:
         _USED.add(data)
         result = cache.get(data)
         if result is None:
-            result = original(self, data)
+            result = _from_runs(data)
             cache[data] = result
             if len(cache) > MAX_ENTRIES:
                 cache.popitem(last=False)
@@ -80,8 +155,9 @@ def _fingerprint() -> str:
 
 
 def load_segments(path: Path) -> int:
-    """Fill the segmentation memo from ``path``; a missing or stale file is ignored."""
+    """Fill the memo from ``path``; a missing or stale file is ignored."""
     _USED.clear()
+    _PAGES_USED.clear()
     if _SEGMENTS:
         return 0  # already warm in this process (mkdocs serve)
     try:
@@ -90,21 +166,25 @@ def load_segments(path: Path) -> int:
         return 0
     if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint():
         return 0
-    segments = data.get("segments")
-    if not isinstance(segments, dict):
+    segments, pages = data.get("segments"), data.get("pages")
+    if not isinstance(segments, dict) or not isinstance(pages, list):
         return 0
     _SEGMENTS.update((k, v) for k, v in segments.items() if isinstance(v, str))
+    _PAGES.update(p for p in pages if isinstance(p, str))
     return len(_SEGMENTS)
 
 
 def save_segments(path: Path) -> int:
-    """Keep the segmentations this build used (others are dropped), atomically."""
+    """Keep the texts and pages this build used (others are dropped), atomically."""
+    _collect(wait=True)  # nothing of this build left running in the helper
     used = {text: _SEGMENTS[text] for text in sorted(_USED) if text in _SEGMENTS}
     if not used:
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"fingerprint": _fingerprint(), "segments": used}
+    payload = {"fingerprint": _fingerprint(), "segments": used, "pages": sorted(_PAGES_USED)}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    _PAGES.clear()
+    _PAGES.update(_PAGES_USED)
     return len(used)
 
 
