@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,38 @@ del search.SearchIndex._segment_chinese
 sys.argv = ["mkdocs", "build", "--strict"]
 runpy.run_module("mkdocs", run_name="__main__")
 """
+
+
+# A build script without an `if __name__ == "__main__"` guard (what spawn would re-run).
+UNGUARDED_SCRIPT = """\
+import pathlib
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+with open("runs.txt", "a") as f:
+    f.write("run\\n")
+build(load_config("mkdocs.yml"))
+"""
+
+
+def test_an_unguarded_build_script_builds_once(fixture_site):
+    """The helper process must not run the caller's script (and build the site) again."""
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("plugins:\n", "plugins:\n  - search:\n      lang: zh\n")
+    )
+    (fixture_site / "build_site.py").write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "build_site.py"],
+        cwd=fixture_site,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (fixture_site / "runs.txt").read_text() == "run\n"
+    index = (fixture_site / "site/search/search_index.json").read_text(encoding="utf-8")
+    assert "\u200b" in index or "\\u200b" in index  # segmented (by the helper)
 
 
 # `mkdocs build` with Material's own _segment_chinese (jobbook's wrapper left out).

@@ -14,11 +14,13 @@ started or dies, so the build never depends on it; ``JOBBOOK_HELPER=0`` turns it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
@@ -56,10 +58,32 @@ def shutdown() -> None:
         _POOL = None
 
 
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start the helper without re-running this process's main script in it.
+
+    ``spawn`` imports the parent's ``__main__`` in the child; a build script without an
+    ``if __name__ == "__main__"`` guard would then build the site a second time there.
+    The helper needs nothing from it, so ``__main__`` looks like ``python -c`` meanwhile."""
+    main = sys.modules["__main__"]
+    saved = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+        if "__spec__" not in saved:
+            del main.__spec__
+
+
 def submit(fn: Callable[..., T], *args: Any) -> Future[T]:
     """``fn(*args)`` in the helper (in this process if it is off or broken)."""
     if enabled():
         try:
+            if _POOL is None:  # the first submit starts the process (spawn: right here)
+                with _main_hidden():
+                    return _pool().submit(fn, *args)
             return _pool().submit(fn, *args)
         except (BrokenProcessPool, OSError, RuntimeError) as exc:
             _broken(exc)
