@@ -121,7 +121,12 @@ def test_an_unguarded_build_script_builds_once(fixture_site):
     result = subprocess.run(
         [sys.executable, "build_site.py"],
         cwd=fixture_site,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")},
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONPATH": str(ROOT / "src"),
+            "JOBBOOK_HELPER": "1",
+        },
         capture_output=True,
         text=True,
         timeout=300,
@@ -201,6 +206,7 @@ def test_the_helper_process_changes_nothing_in_the_built_site(fixture_site, monk
         site = fixture_site / "site"
         return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.*")}
 
+    monkeypatch.setenv("JOBBOOK_HELPER", "1")
     with_helper = build("-m", "mkdocs", "build", "--strict")
     materials = build("-c", MATERIAL_SEGMENTS)
     monkeypatch.setenv("JOBBOOK_HELPER", "0")

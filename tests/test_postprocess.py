@@ -114,6 +114,8 @@ SEGMENT_SAMPLES = [
     "",
     "〇的写法与日本語のかな",
     "  前后有空格  ",
+    "\u200b对偶\u200b问题\u200b",  # runs next to zero-width spaces already there (strip)
+    "甲\u200b乙 丙",
 ]
 
 
@@ -131,8 +133,10 @@ def test_segmentation_is_materials_and_cuts_only_what_the_helper_did_not(search_
     assert "对偶\u200b问题" in expected
     monkeypatch.setattr(speedups, "_RUNS", {})
     monkeypatch.setattr(speedups, "_PAGES", set())
+    monkeypatch.setattr(speedups, "_PAGES_USED", set())
     monkeypatch.setattr(speedups, "_PENDING", [])
     monkeypatch.setattr(speedups, "_REQUESTED", set())
+    monkeypatch.setenv("JOBBOOK_HELPER", "1")
     here: list[str] = []
     real_cut = jieba.cut
     monkeypatch.setattr(jieba, "cut", lambda text, *a, **k: here.append(text) or real_cut(text))
@@ -158,27 +162,36 @@ def test_segmentation_is_materials_and_cuts_only_what_the_helper_did_not(search_
     assert speedups.prefetch_segments(page_html, "页面标题") == 0  # all cut or on their way
 
 
-def test_helper_that_cannot_start_falls_back_to_this_process(monkeypatch):
-    from concurrent.futures.process import BrokenProcessPool
+def test_helper_that_dies_or_cannot_have_children_falls_back_to_this_process(monkeypatch):
+    import os
+    from types import SimpleNamespace
 
     from jobbook.site import offload
 
+    monkeypatch.setenv("JOBBOOK_HELPER", "1")
     monkeypatch.setattr(offload, "_BROKEN", False)
-
-    def broken_pool():
-        raise BrokenProcessPool("helper died")
-
-    monkeypatch.setattr(offload, "_pool", broken_pool)
-    assert offload.run(offload.cut, ["对偶问题"]) == ["对偶\u200b问题"]
-    assert offload._BROKEN and not offload.enabled()
-    future = offload.submit(offload.cut, ["问题"])  # no second attempt: computed at once
+    monkeypatch.setattr(offload, "_POOL", None)  # a helper of its own, killed below
+    dying = offload.submit(os._exit, 1)  # the helper process exits mid-build
+    assert offload.result(dying, offload.cut, ["对偶问题"]) == ["对偶\u200b问题"]
+    assert offload._BROKEN and not offload.enabled() and offload._POOL is None
+    future = offload.submit(offload.cut, ["问题"])  # no second helper: computed at once
     assert future.done() and future.result() == ["问题"]
 
+    monkeypatch.setattr(offload, "_BROKEN", False)  # inside a daemonic process (a Pool worker)
+    monkeypatch.setattr(
+        offload.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True)
+    )
+    assert not offload.enabled()
+    assert offload.run(os.getpid) == os.getpid()
 
-def test_search_entries_are_replayed_only_for_unchanged_pages(search_index):
+
+def test_search_entries_are_replayed_only_for_unchanged_pages(search_index, monkeypatch):
     from types import SimpleNamespace
 
+    from jobbook.site import speedups
     from jobbook.site.speedups import memoise_search_entries
+
+    monkeypatch.setattr(speedups, "_INCOMPLETE", [False])
 
     SearchIndex, calls = search_index
 
@@ -198,8 +211,12 @@ def test_search_entries_are_replayed_only_for_unchanged_pages(search_index):
     assert memoise_search_entries() is True
     assert memoise_search_entries() is True  # idempotent
     calls["entries"].clear()
-    first, replay = entries(page(html)), entries(page(html))
+    first = entries(page(html))
+    assert speedups._INCOMPLETE == [False]
+    replay = entries(page(html))
     assert first == replay == plain
+    # a replayed page's texts are not asked for: the segment cache must not claim the page
+    assert speedups._INCOMPLETE == [True]
     assert calls["entries"] == [html]  # the second page was replayed, not parsed
     replay[0]["title"] = "changed"  # callers may mutate entries: the cache keeps its own copy
     assert entries(page(html)) == plain
@@ -334,8 +351,10 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
     monkeypatch.setattr(speedups, "_PAGES", set())
     monkeypatch.setattr(speedups, "_PAGES_USED", set())
     monkeypatch.setattr(speedups, "_PENDING", [])
+    monkeypatch.setattr(speedups, "_REQUESTED", set())
     monkeypatch.setattr(speedups, "_RUNS", {})
-    monkeypatch.setattr(speedups.offload, "enabled", lambda: False)  # cut here, at once
+    monkeypatch.setattr(speedups, "_INCOMPLETE", [False])
+    monkeypatch.setenv("JOBBOOK_HELPER", "1")
     cache = tmp_path / "segments.json"
     page = "<h1>对偶问题</h1>"
     assert speedups.prefetch_segments(page) == 1
@@ -350,6 +369,10 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
     assert speedups._SEGMENTS == {"对偶问题": "对偶\u200b问题"}
     assert speedups.prefetch_segments(page) == 0  # an unchanged page: nothing to cut
     assert speedups.prefetch_segments("<h1>对偶问题！</h1>") == 1  # a changed one is cut
+    speedups._USED.add("对偶问题")
+    speedups._INCOMPLETE[0] = True  # texts evicted or replayed (serve): claim no page
+    assert speedups.save_segments(cache) == 1
+    assert json.loads(cache.read_text(encoding="utf-8"))["pages"] == []
 
     speedups._SEGMENTS.clear()
     data = json.loads(cache.read_text(encoding="utf-8"))

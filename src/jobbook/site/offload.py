@@ -19,7 +19,9 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,32 +32,57 @@ log = logging.getLogger("mkdocs.plugins.jobbook")
 T = TypeVar("T")
 _POOL: ProcessPoolExecutor | None = None
 _BROKEN = False
+# The KaTeX thread (practice cards) and the main thread (pages) may start the helper at once.
+_LOCK = threading.Lock()
 
 
 def enabled() -> bool:
-    return os.environ.get("JOBBOOK_HELPER", "1") != "0" and not _BROKEN
+    if os.environ.get("JOBBOOK_HELPER", "1") == "0" or _BROKEN:
+        return False
+    return not multiprocessing.current_process().daemon  # a daemon may not have children
+
+
+def _ignore_interrupt() -> None:
+    """Ctrl-C (ending `mkdocs serve`) is the build's to handle, not the helper's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool() -> ProcessPoolExecutor:
+    """The helper, started on first use (under ``_LOCK``)."""
     global _POOL
     if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        with _main_hidden():  # spawn starts the process right here, on the first submit
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupt,
+            )
+            pool.submit(int)  # spawns the process synchronously (not with fork)
+        _POOL = pool
     return _POOL
 
 
 def _broken(exc: BaseException) -> None:
-    global _BROKEN, _POOL
-    if not _BROKEN:
-        log.info(f"jobbook：辅助进程不可用（{type(exc).__name__}），改在构建进程内计算")
-    _BROKEN, _POOL = True, None
+    global _BROKEN
+    with _LOCK:
+        if not _BROKEN:
+            log.info(f"jobbook：辅助进程不可用（{type(exc).__name__}），改在构建进程内计算")
+        _BROKEN = True
+        _stop(cancel=True)
 
 
-def shutdown() -> None:
-    """Let the helper exit now, while the build writes its last files (not at exit)."""
+def _stop(cancel: bool) -> None:
     global _POOL
     if _POOL is not None:
-        _POOL.shutdown(wait=False)
+        _POOL.shutdown(wait=False, cancel_futures=cancel)
         _POOL = None
+
+
+def shutdown(cancel: bool = False) -> None:
+    """Let the helper exit now, while the build writes its last files (not at exit);
+    ``cancel``: drop what is still queued (a failed build)."""
+    with _LOCK:
+        _stop(cancel)
 
 
 @contextlib.contextmanager
@@ -81,11 +108,10 @@ def submit(fn: Callable[..., T], *args: Any) -> Future[T]:
     """``fn(*args)`` in the helper (in this process if it is off or broken)."""
     if enabled():
         try:
-            if _POOL is None:  # the first submit starts the process (spawn: right here)
-                with _main_hidden():
-                    return _pool().submit(fn, *args)
-            return _pool().submit(fn, *args)
-        except (BrokenProcessPool, OSError, RuntimeError) as exc:
+            with _LOCK:
+                pool = _pool()
+            return pool.submit(fn, *args)
+        except Exception as exc:  # could not start or has died: the build goes on without it
             _broken(exc)
     done: Future[T] = Future()
     try:

@@ -71,6 +71,7 @@ from jobbook.site.printpage import MissingPage
 from jobbook.site.printpage import assemble as assemble_print_page
 from jobbook.site.searchindex import write_index_utf8
 from jobbook.site.speedups import (
+    forget_pending,
     load_segments,
     memoise_search_entries,
     memoise_search_segmentation,
@@ -127,7 +128,9 @@ def _segments_with_default_jieba(config: MkDocsConfig) -> bool:
     A custom dictionary is loaded into this process's jieba only, so then the helper
     process must not cut runs ahead."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is None or not getattr(search, "config", {}).get("enabled", True):
+    if search is None or not type(search).__module__.startswith("material.plugins.search"):
+        return False  # MkDocs' own search does not segment Chinese
+    if not search.config.get("enabled", True):
         return False
     if search.config.get("jieba_dict") or search.config.get("jieba_dict_user"):
         return False
@@ -306,6 +309,11 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                     log.warning(f"{page.file.src_uri}: Markdown 单元格中的公式没有排版：{tex!r}")
         # Raw-HTML links (notebooks, the roadmap graph) are not rewritten by MkDocs.
         return squeeze_chrome(label_search_dialog(fix_doc_links(output)))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        forget_pending()  # nothing of a failed build is waited for
+        if self.command != "serve":
+            offload.shutdown(cancel=True)  # nor at exit
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.notebook_css = {}

@@ -5,7 +5,7 @@ Han characters (``_segment_chinese``), on the main thread: a third of a cold bui
 each page's runs are cut in the helper process (:mod:`jobbook.site.offload`) as soon as
 the page's HTML exists, while MkDocs converts the next pages; when the search plugin later
 asks for a section, its text is put together from those runs exactly as Material does.
-A run the helper did not see is segmented by Material's own code, so the index is the same.
+A run the helper did not see is cut here with the same jieba call, so the index is the same.
 
 Segmented texts, and which pages they cover, are kept in ``.cache/jobbook/`` between builds
 (like mkdocs-jupyter's cache): an unchanged site neither starts the helper nor loads jieba's
@@ -40,6 +40,9 @@ _RUNS: dict[str, str] = {}  # run of Han characters → jieba's words joined by 
 # Pages (digest of their HTML) whose every text the kept memo holds: nothing to cut ahead.
 _PAGES: set[str] = set()
 _PAGES_USED: set[str] = set()
+# Texts left out of _USED this build: evicted from the memo, or not segmented because
+# `mkdocs serve` replayed a page's search entries. Then no page is claimed as covered.
+_INCOMPLETE = [False]
 _PENDING: list[tuple[list[str], Future[list[str]]]] = []
 _REQUESTED: set[str] = set()
 # Material's expression (SearchIndex._segment_chinese); test_postprocess compares the two.
@@ -85,8 +88,8 @@ def prefetch_segments(html: str, title: str = "") -> int:
     """Send the runs of a page (its HTML and title) not cut yet to the helper; how many."""
     digest = hashlib.blake2b(f"{title}\0{html}".encode(), digest_size=16).hexdigest()
     _PAGES_USED.add(digest)
-    if digest in _PAGES:
-        return 0  # an unchanged page: the last build kept all its texts
+    if digest in _PAGES or not offload.enabled():
+        return 0  # an unchanged page (the last build kept its texts), or no helper to ask
     runs = han_runs(html) | han_runs(title)
     todo = sorted(r for r in runs if r not in _RUNS and r not in _REQUESTED)
     if todo:
@@ -106,6 +109,12 @@ def _collect(wait: bool) -> None:
             _RUNS.update(zip(runs, offload.result(future, offload.cut, runs), strict=True))
         _REQUESTED.difference_update(runs)
     _PENDING[:] = keep
+
+
+def forget_pending() -> None:
+    """A failed build: what is still queued for the helper is not waited for."""
+    _PENDING.clear()
+    _REQUESTED.clear()
 
 
 def _from_runs(data: str) -> str:
@@ -134,6 +143,7 @@ def _memoised_segmentation(original: Any) -> Any:
             cache[data] = result
             if len(cache) > MAX_ENTRIES:
                 cache.popitem(last=False)
+                _INCOMPLETE[0] = True
         else:
             cache.move_to_end(data)
         return result
@@ -158,6 +168,7 @@ def load_segments(path: Path) -> int:
     """Fill the memo from ``path``; a missing or stale file is ignored."""
     _USED.clear()
     _PAGES_USED.clear()
+    _INCOMPLETE[0] = False
     if _SEGMENTS:
         return 0  # already warm in this process (mkdocs serve)
     try:
@@ -181,10 +192,11 @@ def save_segments(path: Path) -> int:
     if not used:
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"fingerprint": _fingerprint(), "segments": used, "pages": sorted(_PAGES_USED)}
+    pages = [] if _INCOMPLETE[0] else sorted(_PAGES_USED)
+    payload = {"fingerprint": _fingerprint(), "segments": used, "pages": pages}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     _PAGES.clear()
-    _PAGES.update(_PAGES_USED)
+    _PAGES.update(pages)
     return len(used)
 
 
@@ -221,6 +233,7 @@ def _memoised_entries(original: Any) -> Any:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(key)
+            _INCOMPLETE[0] = True  # this page's texts were not asked for, so not in _USED
             self.entries.extend(copy.deepcopy(cached))
 
     return add_entry_from_context
