@@ -191,7 +191,7 @@ def test_search_entries_are_replayed_only_for_unchanged_pages(search_index, monk
     from jobbook.site import speedups
     from jobbook.site.speedups import memoise_search_entries
 
-    monkeypatch.setattr(speedups, "_INCOMPLETE", [False])
+    monkeypatch.setattr(speedups, "_REPLAYED", [False])
 
     SearchIndex, calls = search_index
 
@@ -212,11 +212,11 @@ def test_search_entries_are_replayed_only_for_unchanged_pages(search_index, monk
     assert memoise_search_entries() is True  # idempotent
     calls["entries"].clear()
     first = entries(page(html))
-    assert speedups._INCOMPLETE == [False]
+    assert speedups._REPLAYED == [False]
     replay = entries(page(html))
     assert first == replay == plain
     # a replayed page's texts are not asked for: the segment cache must not claim the page
-    assert speedups._INCOMPLETE == [True]
+    assert speedups._REPLAYED == [True]
     assert calls["entries"] == [html]  # the second page was replayed, not parsed
     replay[0]["title"] = "changed"  # callers may mutate entries: the cache keeps its own copy
     assert entries(page(html)) == plain
@@ -353,7 +353,8 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
     monkeypatch.setattr(speedups, "_PENDING", [])
     monkeypatch.setattr(speedups, "_REQUESTED", set())
     monkeypatch.setattr(speedups, "_RUNS", {})
-    monkeypatch.setattr(speedups, "_INCOMPLETE", [False])
+    monkeypatch.setattr(speedups, "_EVICTED", [False])
+    monkeypatch.setattr(speedups, "_REPLAYED", [False])
     monkeypatch.setenv("JOBBOOK_HELPER", "1")
     cache = tmp_path / "segments.json"
     page = "<h1>对偶问题</h1>"
@@ -370,9 +371,15 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
     assert speedups.prefetch_segments(page) == 0  # an unchanged page: nothing to cut
     assert speedups.prefetch_segments("<h1>对偶问题！</h1>") == 1  # a changed one is cut
     speedups._USED.add("对偶问题")
-    speedups._INCOMPLETE[0] = True  # texts evicted or replayed (serve): claim no page
+    speedups._SEGMENTS["旧页面的文字"] = "旧\u200b页面\u200b的\u200b文字"  # not asked for
+    speedups._REPLAYED[0] = True  # serve replayed a page: the whole memo covers the pages
+    assert speedups.save_segments(cache) == 2
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["pages"]) == 2
+    assert speedups.prefetch_segments(page) == 0  # still claimed in this process
+    speedups._EVICTED[0] = True  # a text of some page is gone: claim no page
     assert speedups.save_segments(cache) == 1
     assert json.loads(cache.read_text(encoding="utf-8"))["pages"] == []
+    assert not speedups._PAGES  # nor in this process
 
     speedups._SEGMENTS.clear()
     data = json.loads(cache.read_text(encoding="utf-8"))

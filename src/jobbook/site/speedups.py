@@ -40,9 +40,11 @@ _RUNS: dict[str, str] = {}  # run of Han characters → jieba's words joined by 
 # Pages (digest of their HTML) whose every text the kept memo holds: nothing to cut ahead.
 _PAGES: set[str] = set()
 _PAGES_USED: set[str] = set()
-# Texts left out of _USED this build: evicted from the memo, or not segmented because
-# `mkdocs serve` replayed a page's search entries. Then no page is claimed as covered.
-_INCOMPLETE = [False]
+# Texts evicted from the memo this build: then no page can be claimed as covered.
+_EVICTED = [False]
+# `mkdocs serve` replayed a page's search entries: its texts were not asked for this
+# build (not in _USED) but are still in the memo, so the whole memo is what covers pages.
+_REPLAYED = [False]
 _PENDING: list[tuple[list[str], Future[list[str]]]] = []
 _REQUESTED: set[str] = set()
 # Material's expression (SearchIndex._segment_chinese); test_postprocess compares the two.
@@ -143,7 +145,7 @@ def _memoised_segmentation(original: Any) -> Any:
             cache[data] = result
             if len(cache) > MAX_ENTRIES:
                 cache.popitem(last=False)
-                _INCOMPLETE[0] = True
+                _EVICTED[0] = True
         else:
             cache.move_to_end(data)
         return result
@@ -168,7 +170,7 @@ def load_segments(path: Path) -> int:
     """Fill the memo from ``path``; a missing or stale file is ignored."""
     _USED.clear()
     _PAGES_USED.clear()
-    _INCOMPLETE[0] = False
+    _EVICTED[0] = _REPLAYED[0] = False
     if _SEGMENTS:
         return 0  # already warm in this process (mkdocs serve)
     try:
@@ -186,17 +188,21 @@ def load_segments(path: Path) -> int:
 
 
 def save_segments(path: Path) -> int:
-    """Keep the texts and pages this build used (others are dropped), atomically."""
+    """Keep the texts and pages this build used (others are dropped), atomically.
+
+    A page is claimed as covered (not cut ahead next time) only when every text it had
+    is kept: not after an eviction; after a `mkdocs serve` rebuild the whole memo is kept."""
     _collect(wait=True)  # nothing of this build left running in the helper
-    used = {text: _SEGMENTS[text] for text in sorted(_USED) if text in _SEGMENTS}
+    texts = _SEGMENTS if _REPLAYED[0] and not _EVICTED[0] else _USED
+    used = {text: _SEGMENTS[text] for text in sorted(texts) if text in _SEGMENTS}
+    pages = [] if _EVICTED[0] else sorted(_PAGES_USED)
+    _PAGES.clear()
+    _PAGES.update(pages)
     if not used:
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    pages = [] if _INCOMPLETE[0] else sorted(_PAGES_USED)
     payload = {"fingerprint": _fingerprint(), "segments": used, "pages": pages}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-    _PAGES.clear()
-    _PAGES.update(pages)
     return len(used)
 
 
@@ -233,7 +239,7 @@ def _memoised_entries(original: Any) -> Any:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(key)
-            _INCOMPLETE[0] = True  # this page's texts were not asked for, so not in _USED
+            _REPLAYED[0] = True  # this page's texts were not asked for, so not in _USED
             self.entries.extend(copy.deepcopy(cached))
 
     return add_entry_from_context
