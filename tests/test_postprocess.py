@@ -162,6 +162,30 @@ def test_segmentation_is_materials_and_cuts_only_what_the_helper_did_not(search_
     assert speedups.prefetch_segments(page_html, "页面标题") == 0  # all cut or on their way
 
 
+def test_a_run_never_sent_to_the_helper_does_not_wait_for_its_queue(monkeypatch):
+    """Only runs still on their way are waited for; others are cut here at once."""
+    import threading
+    from concurrent.futures import Future
+
+    from jobbook.site import speedups
+
+    busy: Future[list[str]] = Future()  # the helper, still cutting another page's runs
+    monkeypatch.setattr(speedups, "_RUNS", {})
+    monkeypatch.setattr(speedups, "_PENDING", [(["别的页面"], busy)])
+    monkeypatch.setattr(speedups, "_REQUESTED", {"别的页面"})
+    out: list[str] = []
+    worker = threading.Thread(
+        target=lambda: out.append(speedups._from_runs("新的文字")), daemon=True
+    )
+    worker.start()
+    worker.join(10)
+    assert out == ["新\u200b的\u200b文字"]  # not blocked behind the busy helper
+    assert [(["别的页面"], busy)] == speedups._PENDING  # still queued, not dropped
+    busy.set_result(["别的\u200b页面"])
+    assert speedups._from_runs("别的页面！") == "别的\u200b页面\u200b！"  # now collected
+    assert speedups._PENDING == [] and not speedups._REQUESTED
+
+
 def test_helper_that_dies_or_cannot_have_children_falls_back_to_this_process(monkeypatch):
     import os
     from types import SimpleNamespace

@@ -100,11 +100,13 @@ def prefetch_segments(html: str, title: str = "") -> int:
     return len(todo)
 
 
-def _collect(wait: bool) -> None:
-    """Move finished (or, with ``wait``, all) helper results into ``_RUNS``."""
+def _collect(waiting_for: set[str] | None = None) -> None:
+    """Move the helper's results into ``_RUNS``: those finished, and, in the order they were
+    asked for, those still on their way while a run of ``waiting_for`` is (None: all)."""
     keep = []
     for runs, future in _PENDING:
-        if not wait and not future.done():
+        needed = waiting_for is None or not waiting_for.isdisjoint(_REQUESTED)
+        if not future.done() and not needed:
             keep.append((runs, future))
             continue
         with contextlib.suppress(Exception):  # _from_runs cuts what is missing itself
@@ -122,15 +124,15 @@ def forget_pending() -> None:
 def _from_runs(data: str) -> str:
     """Material's segmentation of ``data``, put together from cut runs.
 
-    Runs the helper has not cut (or could not) are cut here, with the same jieba call."""
+    Runs the helper has not cut (or could not) are cut here, with the same jieba call; only
+    a run still on its way to the helper is waited for."""
     runs = _HAN.findall(data)
-    if any(run not in _RUNS for run in runs):
-        _collect(wait=False)
-        if any(run not in _RUNS for run in runs) and _PENDING:
-            _collect(wait=True)
-        missing = sorted({run for run in runs if run not in _RUNS})
-        if missing:
-            _RUNS.update(zip(missing, offload.cut(missing), strict=True))
+    missing = {run for run in runs if run not in _RUNS}
+    if missing:
+        _collect(waiting_for=missing)
+        left = sorted(run for run in missing if run not in _RUNS)
+        if left:
+            _RUNS.update(zip(left, offload.cut(left), strict=True))
     return _HAN.sub(lambda m: "\u200b" + _RUNS[m[0]] + "\u200b", data).strip("\u200b")
 
 
@@ -192,7 +194,7 @@ def save_segments(path: Path) -> int:
 
     A page is claimed as covered (not cut ahead next time) only when every text it had
     is kept: not after an eviction; after a `mkdocs serve` rebuild the whole memo is kept."""
-    _collect(wait=True)  # nothing of this build left running in the helper
+    _collect()  # nothing of this build left running in the helper
     texts = _SEGMENTS if _REPLAYED[0] and not _EVICTED[0] else _USED
     used = {text: _SEGMENTS[text] for text in sorted(texts) if text in _SEGMENTS}
     pages = [] if _EVICTED[0] else sorted(_PAGES_USED)
