@@ -113,6 +113,9 @@ HOSTILE = [
     "t: 对偶\u2028问题\nt: 😀\n",
     "k: 1\n1: 2\nnull: 3\n",
     "a: {b: {c: [1, {d: 2}]}}\nb: 2021-01-01\nc: 1e3\n",
+    # line numbers after lone CRs and multi-line scalars (libyaml's own marks vs git's lines)
+    "a: 1\rb: [x,\r y]\nc: 2\n",
+    "a: |\n  one\n\n  two\nb: >\n  x\n  y\nc: 'multi\n\n  line'\nd:\n  - 1\n  -\n    e: 2\n",
 ]
 
 

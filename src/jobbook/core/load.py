@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_FILE_BYTES = 2_000_000
@@ -21,6 +21,7 @@ FAST = _CSafeLoader is not None  # libyaml available (PyYAML wheels ship it)
 _CONTROL_IN_TEXT = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
@@ -95,35 +96,43 @@ class _Lines:
 
     def _build(self, node: Node) -> Any:
         line = self.line_at(node.start_mark)
-        if node.tag.startswith("!") or node.tag not in _PLAIN_TAGS:
-            raise _Refused(line, f"不支持的 YAML 标签 {node.tag}")
-        if isinstance(node, MappingNode):
+        tag = node.tag
+        if tag not in _PLAIN_TAGS:  # also every local "!tag"
+            raise _Refused(line, f"不支持的 YAML 标签 {tag}")
+        kind = type(node)
+        if kind is ScalarNode:
+            if tag == _STR:  # most scalars: skip the constructor's per-node bookkeeping
+                return node.value
+            return self.yaml_constructors[tag](self, node)  # type: ignore[attr-defined]
+        if kind is MappingNode:
             result = LineDict()
             result.line = line
-            result.key_lines = {}
+            result.key_lines = key_lines = {}
             for key_node, value_node in node.value:
                 key_line = self.line_at(key_node.start_mark)
-                if not isinstance(key_node, ScalarNode):
+                if type(key_node) is not ScalarNode:
                     self.found.append(Issue(self.rel, key_line, "键必须是普通字符串"))
                     continue
-                key = self.construct_scalar(key_node)  # type: ignore[attr-defined]
-                if key_node.tag != "tag:yaml.org,2002:str":
+                key = key_node.value
+                if key_node.tag != _STR:
                     key = str(self.construct_object(key_node, deep=True))  # type: ignore[attr-defined]
                 if key in result:
-                    first = result.key_lines[key]
+                    first = key_lines[key]
                     self.found.append(
                         Issue(self.rel, key_line, f"重复的键 '{key}'（第 {first} 行已经出现过）")
                     )
                     continue
                 result[key] = self._build(value_node)
-                result.key_lines[key] = key_line
+                key_lines[key] = key_line
             return result
-        if isinstance(node, SequenceNode):
-            items = LineList(self._build(child) for child in node.value)
-            items.line = line
-            items.item_lines = [self.line_at(child.start_mark) for child in node.value]
-            return items
-        return self.construct_object(node, deep=True)  # type: ignore[attr-defined]
+        items = LineList(self._build(child) for child in node.value)
+        items.line = line
+        items.item_lines = [self.line_at(child.start_mark) for child in node.value]
+        return items
+
+
+def _mark_line(mark: Any) -> int:
+    return mark.line + 1
 
 
 class _FastLoader(_Lines, _CSafeLoader):  # type: ignore[misc,valid-type]
@@ -131,24 +140,45 @@ class _FastLoader(_Lines, _CSafeLoader):  # type: ignore[misc,valid-type]
 
     def __init__(self, stream: str, rel: str) -> None:
         _CSafeLoader.__init__(self, stream)
-        self._setup(stream, rel)
+        if "\r" in stream:
+            self._setup(stream, rel)
+        else:
+            # libyaml counts lines as git does when "\n" is the only break (U+2028 and
+            # friends never reach this loader): no search per node.
+            self.rel, self.found = rel, []
+            self.line_at = _mark_line  # type: ignore[method-assign]
 
 
 def _plain_events(text: str) -> bool:
-    """True when libyaml sees no alias, no deep nesting and not too many nodes."""
+    """True when libyaml sees no alias, no deep nesting and not too many nodes.
+
+    Checked on events before composing: libyaml's composer recurses in C, so deep
+    nesting must never reach it. Exact type checks, no ``isinstance``: this loop sees
+    every event of every file.
+    """
     depth = nodes = 0
-    for event in yaml.parse(text, Loader=_CSafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            return False
-        if isinstance(event, yaml.NodeEvent):
-            nodes += 1
-            if isinstance(event, yaml.CollectionStartEvent):
+    parser = _CSafeLoader(text)
+    try:
+        next_event = parser.get_event
+        while True:
+            kind = type(next_event())
+            if kind is yaml.ScalarEvent:
+                nodes += 1
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                nodes += 1
                 depth += 1
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        if nodes > MAX_NODES or depth >= MAX_DEPTH:
-            return False
-    return True
+                if depth >= MAX_DEPTH:
+                    return False
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+            elif kind is yaml.StreamEndEvent:
+                return True
+            elif kind is yaml.AliasEvent:
+                return False
+            if nodes > MAX_NODES:
+                return False
+    finally:
+        parser.dispose()
 
 
 def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
