@@ -72,7 +72,11 @@ _MD_ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _ENTITY_CHARS} | {
 
 def md_text(value: object) -> Markup:
     """Escape plain text so that Markdown + pymdownx.escapeall shows it literally."""
-    return Markup(" ".join(str(value).split()).translate(_MD_ESCAPES))
+    return Markup(_md_escaped(str(value)))
+
+
+def _md_escaped(value: str) -> str:
+    return " ".join(value.split()).translate(_MD_ESCAPES)
 
 
 _URL_SAFE = "/:?#=&%~+,;@!$*-._"
@@ -99,7 +103,7 @@ def md_rich(value: str) -> Markup:
             return " " if piece else ""
         lead = " " if piece[0].isspace() else ""
         trail = " " if piece[-1].isspace() else ""
-        return lead + md_text(piece) + trail
+        return lead + _md_escaped(piece) + trail  # str, not Markup: no escaping on "+"
 
     for m in richtext.TOKEN.finditer(value):
         out.append(text(value[pos : m.start()]))
@@ -383,6 +387,16 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
             out = rich_memo[value] = md_rich(value)
         return out
 
+    # A block whose output depends only on its key, rendered the first time the key is seen:
+    # ``{% call once(key...) %}...{% endcall %}``; the key must name all it depends on.
+    once_memo: dict[tuple[object, ...], Markup] = {}
+
+    def once(*key: object, caller: Callable[[], str]) -> Markup:
+        out = once_memo.get(key)
+        if out is None:
+            out = once_memo[key] = Markup(caller())
+        return out
+
     env.filters["md"] = md_text
     env.filters["rich"] = rich
     env.filters["html"] = richtext.to_html
@@ -411,6 +425,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
     env.globals.update(
         site=site,
         link=link,
+        once=once,
         rel=rel,
         TYPE_LABELS=TYPE_LABELS,
         LANG_LABELS=LANG_LABELS,
@@ -659,15 +674,16 @@ def render_pages(
         add("practice.md", "刷题练习", None, "practice.md.j2")
         anki = bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
         tsv = bankdata.TSV_PAGE
-        pages.append(Page(tsv, "Anki TSV", None, anki[tsv]))
+        pages.append(Page(tsv, "Anki TSV", None, anki.pop(tsv)))
+        data_files |= anki  # the rows by id, for exporting a filtered selection
     add("progress.md", "我的进度", None, "progress.md.j2")
     pages += [Page(path, path, None, script) for path, script in data_files.items()]
     return pages
 
 
-def backlinks(roadmap: Roadmap) -> dict[str, list[tuple[str, str]]]:
+def backlinks(roadmap: Roadmap, site: Site | None = None) -> dict[str, list[tuple[str, str]]]:
     """Hand-written page → (topic title, page#anchor of the topic) for every topic citing it."""
-    site = build_site(roadmap)
+    site = site or build_site(roadmap)
     topics = list(site.shared.values())
     topics += [n.node for p in site.paths for n in walk_path(p) if n.kind == "topic"]
     links: dict[str, list[tuple[str, str]]] = {}
