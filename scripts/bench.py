@@ -44,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
-from jobbook.core import paths
+from jobbook.core import heap, paths
 from jobbook.core.load import roadmap_files
 from jobbook.core.walk import topics, walk
 
@@ -263,8 +263,12 @@ def render_once(project: Path) -> tuple[float, Any, list[Any]]:
     roadmap = validate_dir(project / "roadmap", project, project / "docs")
     if roadmap.issues:
         raise RuntimeError("合成路线图校验失败：\n" + "\n".join(map(str, roadmap.issues[:20])))
-    pages = render_pages(roadmap, doc_titles(project / "docs"), print_skeletons=True)
-    return time.perf_counter() - start, roadmap, pages
+    heap.freeze()  # as the hook's on_config does after validating
+    try:
+        pages = render_pages(roadmap, doc_titles(project / "docs"), print_skeletons=True)
+        return time.perf_counter() - start, roadmap, pages
+    finally:
+        heap.thaw()  # as the hook's on_post_build does
 
 
 def build_env(root: Path) -> dict[str, str]:

@@ -26,9 +26,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from jobbook.core import bankdata, renames
+from jobbook.core import bankdata, heap, renames
 from jobbook.core.render import (
-    AREA_LABELS,
     Page,
     backlinks,
     backlinks_markdown,
@@ -42,7 +41,7 @@ from jobbook.core.render import (
     topic_pages,
 )
 from jobbook.core.templatecache import TEMPLATE_CACHE
-from jobbook.core.validate import validate_dir
+from jobbook.core.validate import Roadmap, validate_dir
 from jobbook.site import mathrender, offload
 from jobbook.site.a11y import label_search_dialog
 from jobbook.site.cjk import join_cjk_lines
@@ -180,6 +179,14 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if roadmap.issues:
             lines = "\n".join(str(issue) for issue in roadmap.issues)
             raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
+        heap.freeze()  # the roadmap lives until the build ends: the collector skips it
+        try:
+            return self._render(config, roadmap, docs_dir)
+        except BaseException:
+            heap.thaw()
+            raise
+
+    def _render(self, config: MkDocsConfig, roadmap: Roadmap, docs_dir: Path) -> MkDocsConfig:
         repo = config.repo_url if self.config.issues else None
         pages = render_pages(
             roadmap,
@@ -208,8 +215,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
                 # the files get their content in on_env.
                 self._chunks = mathrender.submit(bankdata.practice_chunks, groups, typeset)
                 self.data_files |= {bankdata.chunk_path(area): "" for area, _ in groups}
-            self.data_files |= bankdata.anki_files(list(site.questions.values()), AREA_LABELS)
-        self.backlinks = backlinks(roadmap)
+        self.backlinks = backlinks(roadmap, site)
         self.stage_pages = {stage_page(p, s) for p in site.paths for s in p.stages}
         if config.nav:
             config.nav = _expand(config.nav, nav_for(pages, roadmap))
@@ -311,6 +317,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         return squeeze_chrome(label_search_dialog(fix_doc_links(output)))
 
     def on_build_error(self, *, error: Exception) -> None:
+        heap.thaw()
         forget_pending()  # nothing of a failed build is waited for
         if self.command != "serve":
             offload.shutdown(cancel=True)  # nor at exit
@@ -394,3 +401,4 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
             polyfills = config.extra.get("polyfills", [])
             shim = next((p for p in polyfills if "iframe-worker" in p), None)
             apply_csp(site_dir, site_dir / shim if shim else None)
+        heap.thaw()  # the build's objects are ordinary garbage from now on
