@@ -113,6 +113,9 @@ HOSTILE = [
     "t: 对偶\u2028问题\nt: 😀\n",
     "k: 1\n1: 2\nnull: 3\n",
     "a: {b: {c: [1, {d: 2}]}}\nb: 2021-01-01\nc: 1e3\n",
+    # every implicit scalar type the resolver knows, plain and quoted
+    "a: yes\nb: .inf\nc: 0x1F\nd: ''\ne:\nf: ~\ng: -1.5e3\nh: '12'\ni: 2001-12-14t21:59:43.10-05:00\n"
+    'j: =\nk: <<\nl: [+1, 0o7, 1_000, Null, FALSE, "true"]\n',
     # line numbers after lone CRs and multi-line scalars (libyaml's own marks vs git's lines)
     "a: 1\rb: [x,\r y]\nc: 2\n",
     "a: |\n  one\n\n  two\nb: >\n  x\n  y\nc: 'multi\n\n  line'\nd:\n  - 1\n  -\n    e: 2\n",
