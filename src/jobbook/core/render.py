@@ -75,8 +75,14 @@ def md_text(value: object) -> Markup:
     return Markup(_md_escaped(str(value)))
 
 
+_MD_ESCAPED = {chr(code): escaped for code, escaped in _MD_ESCAPES.items()}
+_MD_SPECIAL = re.compile("[" + re.escape("".join(_MD_ESCAPED)) + "]")
+
+
 def _md_escaped(value: str) -> str:
-    return " ".join(value.split()).translate(_MD_ESCAPES)
+    # A regex finds the few special characters ~3x faster than str.translate, which
+    # looks every character of the (mostly Chinese) text up in the table.
+    return _MD_SPECIAL.sub(lambda m: _MD_ESCAPED[m.group()], " ".join(value.split()))
 
 
 _URL_SAFE = "/:?#=&%~+,;@!$*-._"
