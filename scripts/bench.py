@@ -260,10 +260,11 @@ def render_once(project: Path) -> tuple[float, Any, list[Any]]:
     from jobbook.core.validate import validate_dir
 
     start = time.perf_counter()
-    roadmap = validate_dir(project / "roadmap", project, project / "docs")
-    if roadmap.issues:
-        raise RuntimeError("合成路线图校验失败：\n" + "\n".join(map(str, roadmap.issues[:20])))
-    heap.freeze()  # as the hook's on_config does after validating
+    with heap.collector_paused():  # as the hook's on_config does
+        roadmap = validate_dir(project / "roadmap", project, project / "docs")
+        if roadmap.issues:
+            raise RuntimeError("合成路线图校验失败：\n" + "\n".join(map(str, roadmap.issues[:20])))
+        heap.freeze()
     try:
         pages = render_pages(roadmap, doc_titles(project / "docs"), print_skeletons=True)
         return time.perf_counter() - start, roadmap, pages

@@ -14,6 +14,28 @@ one process). Objects freed by reference counting are freed either way.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the roadmap is loaded and checked.
+
+    Loading allocates hundreds of thousands of long-lived, acyclic objects (the parsed
+    YAML and the models), and each allocation burst triggers a full collection that
+    walks all of them again: about a third of the validation time at 10x the roadmap.
+    Nothing here creates reference cycles (a ``gc.collect()`` afterwards finds none),
+    so no memory is held back; the collector resumes as it was afterwards. Call
+    :func:`freeze` before leaving to spare the first collections afterwards too.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def freeze() -> None:

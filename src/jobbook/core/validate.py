@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
+from jobbook.core import heap
 from jobbook.core.load import (
     Issue,
     LineDict,
@@ -320,25 +319,6 @@ def _unique_children(rel: str, raw: LineDict, key: str) -> list[Issue]:
     return issues
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the roadmap is loaded and checked.
-
-    Loading allocates hundreds of thousands of long-lived, acyclic objects (the parsed
-    YAML and the models), and each allocation burst triggers a full collection that
-    walks all of them again: about a third of the validation time at 10x the roadmap.
-    Nothing here creates reference cycles (a ``gc.collect()`` afterwards finds none),
-    so no memory is held back; the collector resumes as it was afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def validate_files(
     paths: list[Path],
     root: Path,
@@ -346,7 +326,7 @@ def validate_files(
     tags: dict[str, str] | None = None,
 ) -> Roadmap:
     """Load and validate files; all problems are collected, none raised."""
-    with _no_cycle_collection():
+    with heap.collector_paused():
         return _validate_files(paths, root, docs_dir, tags)
 
 

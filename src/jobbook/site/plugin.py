@@ -175,11 +175,13 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if self.config.math == "build" and katex_js is not None:
             mathrender.load_cache(self.math_cache, katex_js)  # formulas of the last build
         docs_dir = Path(config.docs_dir)
-        roadmap = validate_dir(root / self.config.roadmap_dir, root, docs_dir)
+        with heap.collector_paused():
+            roadmap = validate_dir(root / self.config.roadmap_dir, root, docs_dir)
+            if not roadmap.issues:
+                heap.freeze()  # it lives until the build ends: the collector skips it
         if roadmap.issues:
             lines = "\n".join(str(issue) for issue in roadmap.issues)
             raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")
-        heap.freeze()  # the roadmap lives until the build ends: the collector skips it
         try:
             return self._render(config, roadmap, docs_dir)
         except BaseException:
