@@ -113,6 +113,9 @@ HOSTILE = [
     "t: 对偶\u2028问题\nt: 😀\n",
     "k: 1\n1: 2\nnull: 3\n",
     "a: {b: {c: [1, {d: 2}]}}\nb: 2021-01-01\nc: 1e3\n",
+    "a: 1\n---\nb: 2\n",
+    "%YAML 1.1\n---\na: [1, {b: c}]\n...\n",
+    "- !!str 1\n- !!map {a: 1}\n- &anchor plain\n",
     # every implicit scalar type the resolver knows, plain and quoted
     "a: yes\nb: .inf\nc: 0x1F\nd: ''\ne:\nf: ~\ng: -1.5e3\nh: '12'\ni: 2001-12-14t21:59:43.10-05:00\n"
     'j: =\nk: <<\nl: [+1, 0o7, 1_000, Null, FALSE, "true"]\n',

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_FILE_BYTES = 2_000_000
@@ -28,8 +28,6 @@ _CONTROL_IN_TEXT = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
 _STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 # Implicit scalar types by first character ("" for the empty scalar), as SafeLoader resolves.
 _IMPLICIT: dict[str, list[tuple[str, Any]]] = (
     dict(_CSafeLoader.yaml_implicit_resolvers) if _CSafeLoader is not None else {}
@@ -143,92 +141,129 @@ class _Lines:
         return items
 
 
-def _mark_line(mark: Any) -> int:
-    return mark.line + 1
+class _Unusual(Exception):
+    """Something the event builder leaves to the pure-Python loader."""
 
 
-class _FastLoader(_Lines, _CSafeLoader):  # type: ignore[misc,valid-type]
-    """libyaml parses and composes (about 20x faster); only used on clean input."""
-
-    def __init__(self, stream: str, rel: str) -> None:
-        _CSafeLoader.__init__(self, stream)
-        if "\r" in stream:
-            self._setup(stream, rel)
-        else:
-            # libyaml counts lines as git does when "\n" is the only break (U+2028 and
-            # friends never reach this loader): no search per node.
-            self.rel, self.found = rel, []
-            self.line_at = _mark_line  # type: ignore[method-assign]
-
-    # libyaml's composer asks these for every node. Same answers as PyYAML's resolver for
-    # a loader without path resolvers (SafeLoader has none), in fewer steps.
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
-
-    def descend_resolver(self, parent: Any, index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
+def _scalar(parser: Any, event: Any) -> Any:
+    tag = event.tag
+    if tag is not None and tag != "!":
+        raise _Unusual  # explicit tags: the pure-Python loader accepts or refuses them
+    value = event.value
+    if event.implicit[0]:  # plain scalar: SafeLoader's implicit types by first character
+        for tag, regexp in _IMPLICIT.get(value[:1], ()):
+            if regexp.match(value):
+                if tag not in _PLAIN_TAGS:
+                    raise _Unusual  # "<<", "=": refused by the pure-Python loader
+                node = ScalarNode(tag, value, event.start_mark, event.end_mark)
+                return parser.yaml_constructors[tag](parser, node)
+    return value
 
 
-def _plain_events(text: str) -> bool:
-    """True when libyaml sees no alias, no deep nesting and not too many nodes.
+def _from_events(text: str) -> Any:
+    """LineDict/LineList straight from libyaml's events, in one pass and without recursion.
 
-    Checked on events before composing: libyaml's composer recurses in C, so deep
-    nesting must never reach it. Exact type checks, no ``isinstance``: this loop sees
-    every event of every file.
+    Only clean input is built here: an alias, an explicit tag, a non-string or repeated
+    key, too deep or too many nodes, or a YAML error raise ``_Unusual`` or YAMLError, and
+    the pure-Python loader then decides and words the issue. Without "\\r" libyaml's own
+    line numbers are git's (U+2028 and friends never get here); with it, lines are
+    counted from the character offsets.
     """
-    depth = nodes = 0
+    if "\r" in text:
+        newlines = [m.start() for m in re.finditer("\n", text)]
+
+        def line_at(mark: Any) -> int:
+            return bisect.bisect_right(newlines, mark.index - 1) + 1
+    else:
+
+        def line_at(mark: Any) -> int:
+            return mark.line + 1
+
     parser = _CSafeLoader(text)
     try:
-        next_event = parser.get_event
+        get = parser.get_event
+        get()  # StreamStartEvent
+        if type(get()) is yaml.StreamEndEvent:
+            return None  # an empty file
+        # Open collections: [container, line of each item or key so far, pending key].
+        stack: list[list[Any]] = []
+        root: Any = None
+        nodes = 0
         while True:
-            kind = type(next_event())
-            if kind is yaml.ScalarEvent:
+            event = get()
+            kind = type(event)
+            if (
+                kind is yaml.ScalarEvent
+                or kind is yaml.MappingStartEvent
+                or (kind is yaml.SequenceStartEvent)
+            ):
                 nodes += 1
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                nodes += 1
-                depth += 1
-                if depth >= MAX_DEPTH:
-                    return False
+                if nodes > MAX_NODES:
+                    raise _Unusual
+                line = line_at(event.start_mark)
+                if stack:
+                    top = stack[-1]
+                    container = top[0]
+                    if type(container) is LineDict and top[2] is None:  # a key
+                        if kind is not yaml.ScalarEvent:
+                            raise _Unusual
+                        key = _scalar(parser, event)
+                        if type(key) is not str or key in container:
+                            raise _Unusual
+                        top[2] = key
+                        container.key_lines[key] = line
+                        continue
+                if kind is yaml.ScalarEvent:
+                    value = _scalar(parser, event)
+                else:
+                    if event.tag is not None and event.tag != "!":
+                        raise _Unusual
+                    if len(stack) + 1 >= MAX_DEPTH:
+                        raise _Unusual
+                    if kind is yaml.MappingStartEvent:
+                        value = LineDict()
+                        value.key_lines = {}
+                    else:
+                        value = LineList()
+                        value.item_lines = []
+                    value.line = line
+                if stack:
+                    top = stack[-1]
+                    container = top[0]
+                    if type(container) is LineDict:
+                        container[top[2]] = value
+                        top[2] = None
+                    else:
+                        container.append(value)
+                        container.item_lines.append(line)
+                else:
+                    root = value
+                if kind is not yaml.ScalarEvent:
+                    stack.append([value, None, None])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                depth -= 1
-            elif kind is yaml.StreamEndEvent:
-                return True
+                stack.pop()
+            elif kind is yaml.DocumentEndEvent:
+                if type(get()) is not yaml.StreamEndEvent:
+                    raise _Unusual  # a second document: the pure-Python loader refuses it
+                return root
             elif kind is yaml.AliasEvent:
-                return False
-            if nodes > MAX_NODES:
-                return False
+                raise _Unusual
     finally:
         parser.dispose()
 
 
 def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
-    """Data and issues via libyaml, or None to let the pure-Python loader decide.
+    """Data via libyaml, or None to let the pure-Python loader decide.
 
-    Anything unusual (an error, an alias, a limit, a refused tag) goes to the
+    Anything unusual (an error, an alias, a limit, a tag, a repeated key) goes to the
     pure-Python loader, which reports it with the exact messages and lines.
     """
     if not FAST or _CONTROL_IN_TEXT.search(text):
         return None
     try:
-        if not _plain_events(text):
-            return None
-        loader = _FastLoader(text, rel)
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except (_Refused, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return _from_events(text), []
+    except (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError):
         return None
-    return data, loader.found
 
 
 class _LineLoader(_Lines, yaml.SafeLoader):
