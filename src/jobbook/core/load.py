@@ -169,16 +169,8 @@ def _from_events(text: str) -> Any:
     line numbers are git's (U+2028 and friends never get here); with it, lines are
     counted from the character offsets.
     """
-    if "\r" in text:
-        newlines = [m.start() for m in re.finditer("\n", text)]
-
-        def line_at(mark: Any) -> int:
-            return bisect.bisect_right(newlines, mark.index - 1) + 1
-    else:
-
-        def line_at(mark: Any) -> int:
-            return mark.line + 1
-
+    marks_are_lines = "\r" not in text
+    newlines = [] if marks_are_lines else [m.start() for m in re.finditer("\n", text)]
     parser = _CSafeLoader(text)
     try:
         get = parser.get_event
@@ -200,7 +192,11 @@ def _from_events(text: str) -> Any:
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise _Unusual
-                line = line_at(event.start_mark)
+                mark = event.start_mark
+                if marks_are_lines:  # inlined: this loop sees every node of every file
+                    line = mark.line + 1
+                else:
+                    line = bisect.bisect_right(newlines, mark.index - 1) + 1
                 if stack:
                     top = stack[-1]
                     container = top[0]
@@ -214,7 +210,10 @@ def _from_events(text: str) -> Any:
                         container.key_lines[key] = line
                         continue
                 if kind is yaml.ScalarEvent:
-                    value = _scalar(parser, event)
+                    if event.tag is None and not event.implicit[0]:
+                        value = event.value  # quoted: always a string
+                    else:
+                        value = _scalar(parser, event)
                 else:
                     if event.tag is not None and event.tag != "!":
                         raise _Unusual

@@ -414,10 +414,9 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
     rel_memo: dict[tuple[str, str], str] = {}
 
     def rel(target: str, page: str) -> str:
-        key = (target, posixpath.dirname(page))
-        out = rel_memo.get(key)
+        out = rel_memo.get((target, page))
         if out is None:  # posixpath.relpath asks the OS for the cwd every time
-            out = rel_memo[key] = posixpath.relpath(*key)
+            out = rel_memo[target, page] = posixpath.relpath(target, posixpath.dirname(page))
         return out
 
     def link(target_id: str, page: str) -> Markup:
