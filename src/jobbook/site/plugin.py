@@ -156,9 +156,15 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self._chunks: Future[dict[str, str]] | None = None
         self.segment_ahead = False
         self.notebook_classes: set[str] = set()
+        self._katex_lookup: tuple[str | None, Path | None] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.notebook_css = {}
+        self.notebook_classes = set()
+        self._katex_lookup = None  # `mkdocs serve`: the theme folder may have changed
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if "mkdocs-jupyter" in config.plugins:
@@ -324,10 +330,6 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if self.command != "serve":
             offload.shutdown(cancel=True)  # nor at exit
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.notebook_css = {}
-        self.notebook_classes = set()
-
     def _lighten_notebook(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         """Inline Jupyter CSS → one shared stylesheet; embedded plots → files next to the page."""
         here = posixpath.dirname(page.file.dest_uri) or "."
@@ -349,12 +351,13 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.notebook_classes |= classes_in(output)
         return output
 
-    @staticmethod
-    def _katex_js(config: MkDocsConfig) -> Path | None:
-        if not config.theme.custom_dir:
-            return None
-        katex_js = Path(config.theme.custom_dir) / "assets/vendor/katex/katex.min.js"
-        return katex_js if katex_js.is_file() else None
+    def _katex_js(self, config: MkDocsConfig) -> Path | None:
+        """The vendored KaTeX script, looked up once per build (asked for on every page)."""
+        custom_dir = config.theme.custom_dir
+        if self._katex_lookup is None or self._katex_lookup[0] != custom_dir:
+            katex_js = Path(custom_dir) / "assets/vendor/katex/katex.min.js" if custom_dir else None
+            self._katex_lookup = (custom_dir, katex_js if katex_js and katex_js.is_file() else None)
+        return self._katex_lookup[1]
 
     def _typesetter(self, config: MkDocsConfig) -> bankdata.Typeset | None:
         """Typeset the practice cards' math like the pages' (one V8 call for all cards)."""
