@@ -414,9 +414,10 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
     rel_memo: dict[tuple[str, str], str] = {}
 
     def rel(target: str, page: str) -> str:
-        out = rel_memo.get((target, page))
+        key = (target, posixpath.dirname(page))
+        out = rel_memo.get(key)
         if out is None:  # posixpath.relpath asks the OS for the cwd every time
-            out = rel_memo[target, page] = posixpath.relpath(target, posixpath.dirname(page))
+            out = rel_memo[key] = posixpath.relpath(*key)
         return out
 
     def link(target_id: str, page: str) -> Markup:
