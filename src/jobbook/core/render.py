@@ -420,6 +420,20 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
             out = rel_memo[key] = posixpath.relpath(*key)
         return out
 
+    links_memo: dict[tuple[object, ...], list[str]] = {}
+
+    def page_links(
+        target: Callable[[str, int], str], area: str, parts: int, page: str
+    ) -> list[str]:
+        """Links to the pages of one area from a page (its pager), the same for its folder."""
+        key = (target, area, parts, posixpath.dirname(page))
+        out = links_memo.get(key)
+        if out is None:
+            out = links_memo[key] = [
+                rel(target(area, n), page).replace(".md", ".html") for n in range(1, parts + 1)
+            ]
+        return out
+
     def link(target_id: str, page: str) -> Markup:
         target = site.pages_of[target_id]
         file, _, anchor = target.partition("#")
@@ -432,6 +446,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         site=site,
         link=link,
         once=once,
+        page_links=page_links,
         rel=rel,
         TYPE_LABELS=TYPE_LABELS,
         LANG_LABELS=LANG_LABELS,
