@@ -62,7 +62,7 @@ def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE) -> list
     index: dict[str, list[int]] = defaultdict(list)
     candidates: set[tuple[int, int]] = set()
     for j, g in enumerate(grams):
-        ordered = sorted(g, key=lambda gram: (df[gram], gram))
+        ordered = sorted(sorted(g), key=df.__getitem__)  # rarest first, ties by bigram
         overlap = max(math.ceil(threshold * len(ordered) - 1e-9), 1)
         for gram in ordered[: len(ordered) - overlap + 1]:
             docs = index[gram]
