@@ -160,6 +160,10 @@ def _scalar(parser: Any, event: Any) -> Any:
     return value
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END, _DOC_END = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentEndEvent
+
+
 def _from_events(text: str) -> Any:
     """LineDict/LineList straight from libyaml's events, in one pass and without recursion.
 
@@ -167,7 +171,8 @@ def _from_events(text: str) -> Any:
     key, too deep or too many nodes, or a YAML error raise ``_Unusual`` or YAMLError, and
     the pure-Python loader then decides and words the issue. Without "\\r" libyaml's own
     line numbers are git's (U+2028 and friends never get here); with it, lines are
-    counted from the character offsets.
+    counted from the character offsets. The loop sees every node of every file, so the
+    open collection lives in locals, not on the stack.
     """
     marks_are_lines = "\r" not in text
     newlines = [] if marks_are_lines else [m.start() for m in re.finditer("\n", text)]
@@ -177,76 +182,68 @@ def _from_events(text: str) -> Any:
         get()  # StreamStartEvent
         if type(get()) is yaml.StreamEndEvent:
             return None  # an empty file
-        # Open collections: [container, line of each item or key so far, pending key].
-        stack: list[list[Any]] = []
         root: Any = None
+        container: Any = None  # the open collection, its kind and a key awaiting its value
+        is_map = False
+        key: str | None = None
+        outer: list[tuple[Any, bool, str | None]] = []  # the collections around it
         nodes = 0
         while True:
             event = get()
             kind = type(event)
-            if (
-                kind is yaml.ScalarEvent
-                or kind is yaml.MappingStartEvent
-                or (kind is yaml.SequenceStartEvent)
-            ):
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _Unusual
-                mark = event.start_mark
-                if marks_are_lines:  # inlined: this loop sees every node of every file
-                    line = mark.line + 1
-                else:
-                    line = bisect.bisect_right(newlines, mark.index - 1) + 1
-                if stack:
-                    top = stack[-1]
-                    container = top[0]
-                    if type(container) is LineDict and top[2] is None:  # a key
-                        if kind is not yaml.ScalarEvent:
-                            raise _Unusual
-                        key = _scalar(parser, event)
-                        if type(key) is not str or key in container:
-                            raise _Unusual
-                        top[2] = key
-                        container.key_lines[key] = line
-                        continue
-                if kind is yaml.ScalarEvent:
-                    if event.tag is None and not event.implicit[0]:
-                        value = event.value  # quoted: always a string
-                    else:
-                        value = _scalar(parser, event)
-                else:
-                    if event.tag is not None and event.tag != "!":
-                        raise _Unusual
-                    if len(stack) + 1 >= MAX_DEPTH:
-                        raise _Unusual
-                    if kind is yaml.MappingStartEvent:
-                        value = LineDict()
-                        value.key_lines = {}
-                    else:
-                        value = LineList()
-                        value.item_lines = []
-                    value.line = line
-                if stack:
-                    top = stack[-1]
-                    container = top[0]
-                    if type(container) is LineDict:
-                        container[top[2]] = value
-                        top[2] = None
-                    else:
-                        container.append(value)
-                        container.item_lines.append(line)
-                else:
-                    root = value
-                if kind is not yaml.ScalarEvent:
-                    stack.append([value, None, None])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
-            elif kind is yaml.DocumentEndEvent:
-                if type(get()) is not yaml.StreamEndEvent:
-                    raise _Unusual  # a second document: the pure-Python loader refuses it
-                return root
-            elif kind is yaml.AliasEvent:
+            if kind is _MAP_END or kind is _SEQ_END:
+                container, is_map, key = outer.pop()
+                continue
+            if kind is not _SCALAR and kind is not _MAP_START and kind is not _SEQ_START:
+                if kind is _DOC_END:
+                    if type(get()) is not yaml.StreamEndEvent:
+                        raise _Unusual  # a second document: the pure-Python loader refuses it
+                    return root
+                raise _Unusual  # an alias
+            nodes += 1
+            if nodes > MAX_NODES:
                 raise _Unusual
+            mark = event.start_mark
+            if marks_are_lines:
+                line = mark.line + 1
+            else:
+                line = bisect.bisect_right(newlines, mark.index - 1) + 1
+            if kind is _SCALAR:
+                if event.tag is None and not event.implicit[0]:
+                    value = event.value  # quoted: always a string
+                else:
+                    value = _scalar(parser, event)
+                if is_map and key is None:
+                    if type(value) is not str or value in container:
+                        raise _Unusual
+                    key = value
+                    container.key_lines[value] = line
+                    continue
+            else:
+                if is_map and key is None:
+                    raise _Unusual  # a collection as a key
+                if event.tag is not None and event.tag != "!":
+                    raise _Unusual
+                if len(outer) + 1 >= MAX_DEPTH:
+                    raise _Unusual
+                if kind is _MAP_START:
+                    value = LineDict()
+                    value.key_lines = {}
+                else:
+                    value = LineList()
+                    value.item_lines = []
+                value.line = line
+            if is_map:
+                container[key] = value
+                key = None
+            elif container is not None:
+                container.append(value)
+                container.item_lines.append(line)
+            else:
+                root = value
+            if kind is not _SCALAR:
+                outer.append((container, is_map, key))
+                container, is_map, key = value, kind is _MAP_START, None
     finally:
         parser.dispose()
 
