@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -75,6 +76,35 @@ def test_typeset_formulas_are_kept_for_the_next_build(monkeypatch, tmp_path):
     other.write_bytes(KATEX.read_bytes() + b"\n")  # another KaTeX
     mathrender._MEMO.clear()
     assert mathrender.load_cache(cache, other) == 0
+
+
+def test_an_unchanged_formula_cache_is_not_written_again(monkeypatch, tmp_path):
+    """A warm build that typesets nothing new leaves the (large) file alone."""
+    cache = tmp_path / "katex-formulas.json"
+    writes = []
+    write_file = mathrender.write_file
+    monkeypatch.setattr(mathrender, "write_file", lambda *a: writes.append(1) or write_file(*a))
+    monkeypatch.setattr(mathrender, "_ON_DISK", {})
+
+    def build(html: str) -> None:  # a new process: load, typeset, save
+        mathrender._MEMO.clear()
+        mathrender.load_cache(cache, KATEX)
+        render_math(html, KATEX)
+        mathrender.save_cache(cache, KATEX)
+
+    page = '<span class="arithmatex">\\(a+b\\)</span>'
+    build(page)
+    assert len(writes) == 1
+    build(page)
+    assert len(writes) == 1
+    build(page + '<span class="arithmatex">\\(c\\)</span>')  # a new formula
+    assert len(writes) == 2
+    build(page)  # one formula fewer: the file shrinks
+    assert len(writes) == 3
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["formulas"]) == 1
+    cache.unlink()
+    mathrender.save_cache(cache, KATEX)
+    assert len(writes) == 4 and cache.is_file()
 
 
 def test_prefetch_typesets_on_the_worker_while_the_caller_goes_on(monkeypatch):

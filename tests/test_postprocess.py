@@ -379,6 +379,7 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
     monkeypatch.setattr(speedups, "_RUNS", {})
     monkeypatch.setattr(speedups, "_EVICTED", [False])
     monkeypatch.setattr(speedups, "_REPLAYED", [False])
+    monkeypatch.setattr(speedups, "_ON_DISK", {})
     monkeypatch.setenv("JOBBOOK_HELPER", "1")
     cache = tmp_path / "segments.json"
     page = "<h1>对偶问题</h1>"
@@ -414,6 +415,42 @@ def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path
         assert speedups.load_segments(cache) == 0
     assert speedups.load_segments(tmp_path / "missing.json") == 0
     assert not speedups._SEGMENTS
+
+
+def test_an_unchanged_segment_cache_is_not_written_again(tmp_path, monkeypatch):
+    from jobbook.site import speedups
+
+    monkeypatch.setattr(speedups, "_SEGMENTS", speedups.OrderedDict())
+    for name in ("_USED", "_PAGES", "_PAGES_USED"):
+        monkeypatch.setattr(speedups, name, set())
+    monkeypatch.setattr(speedups, "_EVICTED", [False])
+    monkeypatch.setattr(speedups, "_REPLAYED", [False])
+    monkeypatch.setattr(speedups, "_ON_DISK", {})
+    monkeypatch.setattr(speedups, "_PENDING", [])
+    writes = []
+    write_file = speedups.write_file
+    monkeypatch.setattr(speedups, "write_file", lambda *a: writes.append(1) or write_file(*a))
+    cache = tmp_path / "segments.json"
+
+    def build(texts: dict[str, str]) -> None:  # a new process: load, use the texts, save
+        speedups._SEGMENTS.clear()
+        speedups.load_segments(cache)
+        speedups._SEGMENTS.update(texts)
+        speedups._USED.update(texts)
+        speedups._PAGES_USED.add("digest-of-the-page")
+        speedups.save_segments(cache)
+
+    build({"对偶问题": "对偶\u200b问题"})
+    assert len(writes) == 1
+    build({"对偶问题": "对偶\u200b问题"})  # a warm build with the same texts
+    assert len(writes) == 1
+    build({"对偶问题": "对偶\u200b问题", "新的文字": "新的\u200b文字"})
+    assert len(writes) == 2
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert set(data["segments"]) == {"对偶问题", "新的文字"}
+    cache.unlink()  # someone cleared the cache: written again
+    speedups.save_segments(cache)
+    assert len(writes) == 3 and cache.is_file()
 
 
 def test_notebook_pages_offer_download_colab_and_binder():

@@ -65,6 +65,9 @@ def available() -> bool:
 # (tex, display) → (ok, KaTeX HTML or error message); kept across `mkdocs serve` rebuilds.
 _MEMO: dict[tuple[str, bool], tuple[bool, str]] = {}
 _USED: set[tuple[str, bool]] = set()  # formulas of the current build (what is kept on disk)
+# cache file → the formulas it holds, as last read or written by this process: an
+# unchanged set is not written again (11 MB of JSON for the real site).
+_ON_DISK: dict[str, set[tuple[str, bool]]] = {}
 MAX_MEMO = 50_000
 
 
@@ -125,6 +128,7 @@ def load_cache(path: Path, katex_js: Path) -> int:
 
 def _load_cache(path: Path, katex_js: Path) -> int:
     _USED.clear()
+    _ON_DISK.pop(str(path), None)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -134,14 +138,16 @@ def _load_cache(path: Path, katex_js: Path) -> int:
     kept = data.get("formulas")
     if not isinstance(kept, list) or len(_MEMO) + len(kept) > MAX_MEMO:
         return 0
-    count = 0
+    on_disk = set()
     for item in kept:
         if isinstance(item, list) and len(item) == 4:
             tex, display, ok, text = item
             if isinstance(tex, str) and isinstance(text, str):
-                _MEMO.setdefault((tex, bool(display)), (bool(ok), text))
-                count += 1
-    return count
+                key = (tex, bool(display))
+                _MEMO.setdefault(key, (bool(ok), text))
+                on_disk.add(key)
+    _ON_DISK[str(path)] = on_disk
+    return len(on_disk)
 
 
 def save_cache(path: Path, katex_js: Path) -> int:
@@ -153,10 +159,13 @@ def _save_cache(path: Path, katex_js: Path) -> int:
     used = sorted(f for f in _USED if f in _MEMO)
     if not used:
         return 0
+    if _ON_DISK.get(str(path)) == set(used) and path.is_file():
+        return len(used)  # the file already holds exactly these formulas
     formulas = [[tex, display, *_MEMO[(tex, display)]] for tex, display in used]
     payload = {"fingerprint": _fingerprint(katex_js), "formulas": formulas}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    _ON_DISK[str(path)] = set(used)
     return len(used)
 
 

@@ -40,6 +40,9 @@ _RUNS: dict[str, str] = {}  # run of Han characters → jieba's words joined by 
 # Pages (digest of their HTML) whose every text the kept memo holds: nothing to cut ahead.
 _PAGES: set[str] = set()
 _PAGES_USED: set[str] = set()
+# cache file → (texts, pages) it holds, as last read or written by this process: an
+# unchanged file is not written again.
+_ON_DISK: dict[str, tuple[set[str], list[str]]] = {}
 # Texts evicted from the memo this build: then no page can be claimed as covered.
 _EVICTED = [False]
 # `mkdocs serve` replayed a page's search entries: its texts were not asked for this
@@ -175,6 +178,7 @@ def load_segments(path: Path) -> int:
     _EVICTED[0] = _REPLAYED[0] = False
     if _SEGMENTS:
         return 0  # already warm in this process (mkdocs serve)
+    _ON_DISK.pop(str(path), None)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -184,8 +188,12 @@ def load_segments(path: Path) -> int:
     segments, pages = data.get("segments"), data.get("pages")
     if not isinstance(segments, dict) or not isinstance(pages, list):
         return 0
-    _SEGMENTS.update((k, v) for k, v in segments.items() if isinstance(v, str))
-    _PAGES.update(p for p in pages if isinstance(p, str))
+    texts = {k for k, v in segments.items() if isinstance(v, str)}
+    _SEGMENTS.update((k, segments[k]) for k in texts)
+    kept_pages = [p for p in pages if isinstance(p, str)]
+    _PAGES.update(kept_pages)
+    if len(texts) == len(segments) and len(kept_pages) == len(pages):
+        _ON_DISK[str(path)] = (texts, sorted(kept_pages))
     return len(_SEGMENTS)
 
 
@@ -202,9 +210,12 @@ def save_segments(path: Path) -> int:
     _PAGES.update(pages)
     if not used:
         return 0
+    if _ON_DISK.get(str(path)) == (set(used), pages) and path.is_file():
+        return len(used)  # the file already holds exactly these texts and pages
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"fingerprint": _fingerprint(), "segments": used, "pages": pages}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    _ON_DISK[str(path)] = (set(used), pages)
     return len(used)
 
 
