@@ -96,6 +96,23 @@ def test_pruning_keeps_what_can_match_and_drops_what_cannot():
     assert full.startswith('@charset "UTF-8";') and full.count("@charset") == 1
 
 
+def test_pruned_notebook_css_is_kept_for_the_next_build(tmp_path, monkeypatch):
+    from jobbook.site import notebooks
+
+    css = ".jupyter-wrapper{--x:1}.jp-Cell{margin:0}.bp3-x{color:red}"
+    cache = tmp_path / "notebook-css.json"
+    calls = []
+    real = notebooks.notebook_css
+    monkeypatch.setattr(notebooks, "notebook_css", lambda *a: calls.append(1) or real(*a))
+    first = notebooks.notebook_css_kept([css], {"jp-Cell"}, cache)
+    assert first == real([css], {"jp-Cell"}) and len(calls) == 1
+    assert notebooks.notebook_css_kept([css], {"jp-Cell"}, cache) == first and len(calls) == 1
+    other = notebooks.notebook_css_kept([css], {"jp-Cell", "bp3-x"}, cache)  # a new class
+    assert ".bp3-x" in other and len(calls) == 2
+    cache.write_text("{", encoding="utf-8")  # a broken file is recomputed, not trusted
+    assert notebooks.notebook_css_kept([css], {"jp-Cell"}, cache) == first and len(calls) == 3
+
+
 def test_embedded_plots_become_sized_lazy_files_with_alt_text():
     first, second = _png(3, 2), _png(5, 4)
     page = (

@@ -57,7 +57,7 @@ from jobbook.site.notebooks import (
     extract_images,
     fix_doc_links,
     link_stylesheet,
-    notebook_css,
+    notebook_css_kept,
     patch_mkdocs_jupyter,
     raw_tex,
     run_links,
@@ -393,7 +393,8 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         for name, blocks in sorted(self.notebook_css.items()):
             css = site_dir / name
             css.parent.mkdir(parents=True, exist_ok=True)
-            css.write_text(notebook_css(blocks, self.notebook_classes), encoding="utf-8")
+            kept = self.segments_file.parent / f"notebook-{posixpath.basename(name)}.json"
+            css.write_text(notebook_css_kept(blocks, self.notebook_classes, kept), encoding="utf-8")
         write_index_utf8(site_dir)
         save_segments(self.segments_file)
         katex_js = self._katex_js(config)
