@@ -163,3 +163,21 @@ def test_built_math_pages_need_no_katex_javascript(built_site):
             assert 'class="katex"' in html
             assert '<link rel="stylesheet" href="../assets/vendor/katex/katex.min.css">' in html
         assert "katex.min.js" not in html
+
+
+def test_fonts_come_from_the_formulas_of_the_page():
+    """The fonts to preload are those of the page's formulas, the same as scanning the page."""
+    mathrender._MEMO.clear()
+    html = (
+        '<p class="mathbf">不是公式</p>'  # a class name outside KaTeX's HTML needs no font
+        '<span class="arithmatex">\\(\\mathbf{x}+\\mathcal{L}\\)</span>'
+        '<div class="arithmatex">\\[\\sum_{i=1}^n x_i\\]</div>'
+    )
+    out, errors, fonts = mathrender.typeset_page(html, KATEX)
+    assert not errors
+    formulas_only = out.replace('<p class="mathbf">不是公式</p>', "")
+    assert fonts == mathrender.fonts_used(formulas_only)
+    assert {"KaTeX_Main-Bold", "KaTeX_Caligraphic-Regular", "KaTeX_Size2-Regular"} <= set(fonts)
+    again = mathrender.typeset_page(html, KATEX)  # the per-formula lookup is remembered
+    assert again == (out, errors, fonts)
+    assert mathrender.typeset_page("<p>无公式</p>", KATEX) == ("<p>无公式</p>", [], [])

@@ -179,11 +179,23 @@ def render_tex(katex_js: Path, tex: str, display: bool) -> str:
 
 def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
     """Replace arithmatex elements with KaTeX output; returns (html, errors)."""
+    html, errors, _ = typeset_page(html, katex_js)
+    return html, errors
+
+
+def typeset_page(html: str, katex_js: Path) -> tuple[str, list[str], list[str]]:
+    """:func:`render_math`, plus the KaTeX fonts its formulas use (:func:`fonts_used`).
+
+    The fonts come from each formula's own HTML, looked up once per formula, instead of
+    from every class attribute of the whole page (only KaTeX's CSS, scoped to
+    ``.katex``, refers to these fonts).
+    """
     formulas = formulas_in(html)
     if not formulas:
-        return html, []
+        return html, [], []
     results = iter(render_all(katex_js, formulas))
     errors: list[str] = []
+    fonts: set[str] = set()
 
     def replace(m: re.Match[str]) -> str:
         tex = html_lib.unescape(m[4])
@@ -191,9 +203,19 @@ def render_math(html: str, katex_js: Path) -> tuple[str, list[str]]:
         if not ok:
             errors.append(f"{tex.strip()[:60]!r}: {text}")
             return m[0]
+        found = _FONTS_OF.get(text)
+        if found is None:
+            if len(_FONTS_OF) >= MAX_MEMO:
+                _FONTS_OF.clear()
+            found = _FONTS_OF[text] = frozenset(fonts_used(text))
+        fonts.update(found)
         return f'<{m[1]} class="arithmatex"{m[2]}>{text}</{m[1]}>'
 
-    return _MATH.sub(replace, html), errors
+    html = _MATH.sub(replace, html)
+    return html, errors, [font for _, font in _FONT_CLASSES if font in fonts]
+
+
+_FONTS_OF: dict[str, frozenset[str]] = {}  # a formula's KaTeX HTML → the fonts it needs
 
 
 # KaTeX class names → the font files they use (katex.min.css). Preloading the fonts a

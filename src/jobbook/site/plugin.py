@@ -377,13 +377,13 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         katex_js = self._katex_js(config)
         if katex_js is None:
             return output  # no vendored KaTeX in this theme: the browser renders
-        output, errors = mathrender.render_math(output, katex_js)
+        output, errors, fonts = mathrender.typeset_page(output, katex_js)
         for error in errors:
             log.warning(f"{page.file.src_uri}: KaTeX 无法渲染公式 {error}")
         css = posixpath.relpath(
             "assets/vendor/katex/katex.min.css", posixpath.dirname(page.file.dest_uri) or "."
         )
-        return mathrender.add_stylesheet(output, css, mathrender.fonts_used(output))
+        return mathrender.add_stylesheet(output, css, fonts)
 
     # After the search plugin wrote its index (priority 0), before the offline plugin
     # (priority -100) inlines it into search_index.js.
