@@ -43,6 +43,7 @@ def heading_slug(text: str, separator: str = "-") -> str:
     return _slug(text, separator)
 
 
+_DOC_LINK_END = re.compile(r'\.(?:md|ipynb)[#?"]')  # how every match of _DOC_LINK ends
 _DOC_LINK = re.compile(
     r'(<a\b(?![^>]*\bdownload\b)[^>]*\bhref=")(?![a-z][a-z0-9+.-]*:|#|/)([^"#?]+)\.(?:md|ipynb)([#?][^"]*)?"'
 )
@@ -53,6 +54,8 @@ def fix_doc_links(html: str) -> str:
 
     MkDocs rewrites such links in Markdown pages; notebook HTML bypasses it.
     """
+    if not _DOC_LINK_END.search(html):
+        return html  # most pages: no target ends so (a quick scan; the full pattern is slow)
     return _DOC_LINK.sub(lambda m: f'{m[1]}{m[2]}.html{m[3] or ""}"', html)
 
 
