@@ -23,8 +23,10 @@ by the time a page is written its formulas are usually in the memo.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_lib
+import importlib.util
 import itertools
 import json
 import re
@@ -54,12 +56,10 @@ def _v8(katex_js: Path, formulas: list[tuple[str, bool]]) -> list[tuple[bool, st
     return offload.run(offload.typeset, str(katex_js), formulas, OPTIONS)
 
 
+@functools.cache
 def available() -> bool:
-    try:
-        import py_mini_racer  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """mini-racer is installed (found, not imported: V8 runs in the helper process)."""
+    return importlib.util.find_spec("py_mini_racer") is not None
 
 
 # (tex, display) → (ok, KaTeX HTML or error message); kept across `mkdocs serve` rebuilds.
