@@ -116,12 +116,33 @@ HOSTILE = [
     "a: 1\n---\nb: 2\n",
     "%YAML 1.1\n---\na: [1, {b: c}]\n...\n",
     "- !!str 1\n- !!map {a: 1}\n- &anchor plain\n",
-    # every implicit scalar type the resolver knows, plain and quoted
-    "a: yes\nb: .inf\nc: 0x1F\nd: ''\ne:\nf: ~\ng: -1.5e3\nh: '12'\ni: 2001-12-14t21:59:43.10-05:00\n"
-    'j: =\nk: <<\nl: [+1, 0o7, 1_000, Null, FALSE, "true"]\n',
+    "j: =\nk: <<\n",
+    # where libyaml and PyYAML differ, or a constructor fails: the pure-Python loader words it
+    "a: &x 1\nb: &x 2\n",
+    "- &a [1]\n- &a {b: 2}\n",
+    "a: !!map foo\nb: !!seq bar\n",
+    "a: !!bool foo\n",
+    "a: !!timestamp foo\n",
+    "a: x\ty\n",
+    "a: !\nb: ! 12\n",
+    "\ufeff\ufeffa: 1\r\nb: [1,\r\n 2]\r\n",
     # line numbers after lone CRs and multi-line scalars (libyaml's own marks vs git's lines)
     "a: 1\rb: [x,\r y]\nc: 2\n",
     "a: |\n  one\n\n  two\nb: >\n  x\n  y\nc: 'multi\n\n  line'\nd:\n  - 1\n  -\n    e: 2\n",
+]
+
+
+# Clean input that must take the libyaml path (and still match the pure-Python loader).
+CLEAN = [
+    # every implicit scalar type the resolver knows, plain and quoted
+    "a: yes\nb: .inf\nc: 0x1F\nd: ''\ne:\nf: ~\ng: -1.5e3\nh: '12'\ni: 2001-12-14t21:59:43.10-05:00\n"
+    'l: [+1, 0o7, 1_000, Null, FALSE, "true", 190:20:30]\n',
+    "a: |\n  one\n\n  two\nb: >\n  x\n  y\nc: 'multi\n\n  line'\nd:\n  - 1\n  -\n    e: 2\n",
+    "a: 1\rb: [x,\r y]\nc: 2\n",
+    "%YAML 1.1\n---\na: [1, {b: c}]\n...\n",
+    "# only a comment\n",
+    "---\n",
+    "- 对偶\n- {k: [[1], {}], 'q': \"\\u00e9\"}\n",
 ]
 
 
@@ -160,6 +181,13 @@ def test_fast_loader_matches_pure_python_on_hostile_input(tmp_path, text):
     fast, slow = _both(path, tmp_path)
     assert [str(i) for i in fast.issues] == [str(i) for i in slow.issues]
     assert _shape(fast.data) == _shape(slow.data)
+
+
+@pytest.mark.skipif(not load.FAST, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_input_takes_the_fast_path_and_matches_pure_python(tmp_path, text):
+    assert load._load_fast(text, "x.yml") is not None
+    test_fast_loader_matches_pure_python_on_hostile_input(tmp_path, text)
 
 
 @pytest.mark.skipif(not load.FAST, reason="PyYAML built without libyaml")

@@ -27,11 +27,18 @@ FAST = (
 _CONTROL_IN_TEXT = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
+# Where libyaml and PyYAML disagree (tabs; a second BOM, which libyaml leaves out of its
+# offsets): such files take the pure-Python path. (libyaml is the reference for the rest,
+# e.g. a comment right after a block scalar's "|", which PyYAML refuses.)
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff]")
 _STR = "tag:yaml.org,2002:str"
 # Implicit scalar types by first character ("" for the empty scalar), as SafeLoader resolves.
 _IMPLICIT: dict[str, list[tuple[str, Any]]] = (
     dict(_CSafeLoader.yaml_implicit_resolvers) if _CSafeLoader is not None else {}
 )
+_SCALAR_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+}
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
@@ -113,7 +120,9 @@ class _Lines:
         if kind is ScalarNode:
             if tag == _STR:  # most scalars: skip the constructor's per-node bookkeeping
                 return node.value
-            return self.yaml_constructors[tag](self, node)  # type: ignore[attr-defined]
+            if tag in _SCALAR_TAGS:
+                return self.yaml_constructors[tag](self, node)  # type: ignore[attr-defined]
+            return self.construct_object(node, deep=True)  # type: ignore[attr-defined]
         if kind is MappingNode:
             result = LineDict()
             result.line = line
@@ -146,9 +155,8 @@ class _Unusual(Exception):
 
 
 def _scalar(parser: Any, event: Any) -> Any:
-    tag = event.tag
-    if tag is not None and tag != "!":
-        raise _Unusual  # explicit tags: the pure-Python loader accepts or refuses them
+    if event.tag is not None:
+        raise _Unusual  # explicit tags (even "!"): the pure-Python loader decides
     value = event.value
     if event.implicit[0]:  # plain scalar: SafeLoader's implicit types by first character
         for tag, regexp in _IMPLICIT.get(value[:1], ()):
@@ -203,6 +211,8 @@ def _from_events(text: str) -> Any:
             nodes += 1
             if nodes > MAX_NODES:
                 raise _Unusual
+            if event.anchor is not None:
+                raise _Unusual  # the pure-Python loader refuses a repeated anchor
             mark = event.start_mark
             if marks_are_lines:
                 line = mark.line + 1
@@ -222,7 +232,7 @@ def _from_events(text: str) -> Any:
             else:
                 if is_map and key is None:
                     raise _Unusual  # a collection as a key
-                if event.tag is not None and event.tag != "!":
+                if event.tag is not None:
                     raise _Unusual
                 if len(outer) + 1 >= MAX_DEPTH:
                     raise _Unusual
@@ -254,11 +264,13 @@ def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
     Anything unusual (an error, an alias, a limit, a tag, a repeated key) goes to the
     pure-Python loader, which reports it with the exact messages and lines.
     """
-    if not FAST or _CONTROL_IN_TEXT.search(text):
+    if not FAST or _CONTROL_IN_TEXT.search(text) or _LIBYAML_DIFFERS.search(text):
         return None
     try:
         return _from_events(text), []
-    except (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError):
+    except (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError, LookupError):
+        return None
+    except AttributeError:  # e.g. "!!timestamp foo" in PyYAML's constructor
         return None
 
 
@@ -344,6 +356,9 @@ def load_bytes(raw: bytes, rel: str, path: Path | None = None) -> LoadedFile:
         mark = exc.problem_mark or exc.context_mark
         line = line_at(text, mark.index) if mark else 1
         loaded.issues.append(Issue(rel, line, f"YAML 语法错误：{exc.problem or exc.context}"))
+        return loaded
+    except (LookupError, AttributeError):  # PyYAML's constructors on e.g. "!!bool foo"
+        loaded.issues.append(Issue(rel, 1, "YAML 无法解析：值与它的类型标签（!!…）不符"))
         return loaded
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         loaded.issues.append(Issue(rel, 1, f"YAML 无法解析：{exc}"))
