@@ -105,6 +105,9 @@ def test_an_unchanged_formula_cache_is_not_written_again(monkeypatch, tmp_path):
     cache.unlink()
     mathrender.save_cache(cache, KATEX)
     assert len(writes) == 4 and cache.is_file()
+    cache.write_text(cache.read_text(encoding="utf-8") + " ", encoding="utf-8")  # another process
+    mathrender.save_cache(cache, KATEX)  # e.g. the next `mkdocs serve` rebuild: written again
+    assert len(writes) == 5
 
 
 def test_prefetch_typesets_on_the_worker_while_the_caller_goes_on(monkeypatch):

@@ -451,6 +451,9 @@ def test_an_unchanged_segment_cache_is_not_written_again(tmp_path, monkeypatch):
     cache.unlink()  # someone cleared the cache: written again
     speedups.save_segments(cache)
     assert len(writes) == 3 and cache.is_file()
+    cache.write_text(cache.read_text(encoding="utf-8") + " ", encoding="utf-8")  # another process
+    speedups.save_segments(cache)
+    assert len(writes) == 4
 
 
 def test_notebook_pages_offer_download_colab_and_binder():

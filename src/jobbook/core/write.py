@@ -55,3 +55,14 @@ def _mode_of(path: Path, directory: bool = False) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return (0o777 if directory else 0o666) & ~umask
+
+
+def file_identity(path: Path) -> tuple[int, int]:
+    """(modification time in ns, size) of ``path``; (-1, -1) when it does not exist.
+
+    Enough to notice that another process replaced a file this one wrote or read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)

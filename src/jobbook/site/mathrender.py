@@ -36,7 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from jobbook.core.write import write_file
+from jobbook.core.write import file_identity, write_file
 from jobbook.site import offload
 from jobbook.site.htmlhead import insert_at_head_start
 
@@ -67,7 +67,7 @@ _MEMO: dict[tuple[str, bool], tuple[bool, str]] = {}
 _USED: set[tuple[str, bool]] = set()  # formulas of the current build (what is kept on disk)
 # cache file → the formulas it holds, as last read or written by this process: an
 # unchanged set is not written again (11 MB of JSON for the real site).
-_ON_DISK: dict[str, set[tuple[str, bool]]] = {}
+_ON_DISK: dict[str, tuple[set[tuple[str, bool]], tuple[int, int]]] = {}
 MAX_MEMO = 50_000
 
 
@@ -146,7 +146,8 @@ def _load_cache(path: Path, katex_js: Path) -> int:
                 key = (tex, bool(display))
                 _MEMO.setdefault(key, (bool(ok), text))
                 on_disk.add(key)
-    _ON_DISK[str(path)] = on_disk
+    if len(on_disk) == len(kept):  # a file with broken entries is written anew
+        _ON_DISK[str(path)] = (on_disk, file_identity(path))
     return len(on_disk)
 
 
@@ -159,13 +160,13 @@ def _save_cache(path: Path, katex_js: Path) -> int:
     used = sorted(f for f in _USED if f in _MEMO)
     if not used:
         return 0
-    if _ON_DISK.get(str(path)) == set(used) and path.is_file():
+    if _ON_DISK.get(str(path)) == (set(used), file_identity(path)):
         return len(used)  # the file already holds exactly these formulas
     formulas = [[tex, display, *_MEMO[(tex, display)]] for tex, display in used]
     payload = {"fingerprint": _fingerprint(katex_js), "formulas": formulas}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-    _ON_DISK[str(path)] = set(used)
+    _ON_DISK[str(path)] = (set(used), file_identity(path))
     return len(used)
 
 

@@ -393,13 +393,30 @@ def notebook_css(blocks: list[str], present: set[str]) -> str:
     )
 
 
+def _pruner_version() -> str:
+    """This module and tinycss2: a change to either prunes the stylesheet again."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        parser = version("tinycss2")
+    except PackageNotFoundError:
+        parser = "none"
+    source = Path(__file__).read_bytes()
+    return f"{hashlib.sha256(source).hexdigest()} tinycss2=={parser}"
+
+
+_PRUNER_VERSION = _pruner_version()
+
+
 def notebook_css_kept(blocks: list[str], present: set[str], cache: Path) -> str:
     """:func:`notebook_css`, kept in ``cache`` for the same stylesheet and classes.
 
     Parsing JupyterLab's stylesheet to prune it is a quarter of a second, every build;
     a warm build of unchanged notebooks reads the result back instead.
     """
-    key = hashlib.sha256(json.dumps([blocks, sorted(present)]).encode()).hexdigest()
+    key = hashlib.sha256(
+        json.dumps([_PRUNER_VERSION, blocks, sorted(present)]).encode()
+    ).hexdigest()
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):

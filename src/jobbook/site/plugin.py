@@ -164,9 +164,9 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.notebook_css = {}
         self.notebook_classes = set()
-        self._katex_lookup = None  # `mkdocs serve`: the theme folder may have changed
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._katex_lookup = None  # `mkdocs serve`: the theme folder may have changed
         if "mkdocs-jupyter" in config.plugins:
             patch_mkdocs_jupyter()
         memoise_search_segmentation()
@@ -183,8 +183,10 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         docs_dir = Path(config.docs_dir)
         with heap.collector_paused():
             roadmap = validate_dir(root / self.config.roadmap_dir, root, docs_dir)
-            if not roadmap.issues:
-                heap.freeze()  # it lives until the build ends: the collector skips it
+            # It lives until the build ends: the collector skips it. Not in `mkdocs serve`,
+            # where the previous build's cyclic garbage could be frozen again, build after build.
+            if not roadmap.issues and self.command != "serve":
+                heap.freeze()
         if roadmap.issues:
             lines = "\n".join(str(issue) for issue in roadmap.issues)
             raise PluginError(f"路线图数据有 {len(roadmap.issues)} 个问题：\n{lines}")

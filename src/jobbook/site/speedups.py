@@ -28,7 +28,7 @@ from typing import Any
 
 from backrefs import bre  # the regex module Material's search uses for \p{script: Han}
 
-from jobbook.core.write import write_file
+from jobbook.core.write import file_identity, write_file
 from jobbook.site import offload
 from jobbook.site.patch import target
 
@@ -42,7 +42,7 @@ _PAGES: set[str] = set()
 _PAGES_USED: set[str] = set()
 # cache file → (texts, pages) it holds, as last read or written by this process: an
 # unchanged file is not written again.
-_ON_DISK: dict[str, tuple[set[str], list[str]]] = {}
+_ON_DISK: dict[str, tuple[set[str], list[str], tuple[int, int]]] = {}
 # Texts evicted from the memo this build: then no page can be claimed as covered.
 _EVICTED = [False]
 # `mkdocs serve` replayed a page's search entries: its texts were not asked for this
@@ -193,7 +193,7 @@ def load_segments(path: Path) -> int:
     kept_pages = [p for p in pages if isinstance(p, str)]
     _PAGES.update(kept_pages)
     if len(texts) == len(segments) and len(kept_pages) == len(pages):
-        _ON_DISK[str(path)] = (texts, sorted(kept_pages))
+        _ON_DISK[str(path)] = (texts, sorted(kept_pages), file_identity(path))
     return len(_SEGMENTS)
 
 
@@ -210,12 +210,12 @@ def save_segments(path: Path) -> int:
     _PAGES.update(pages)
     if not used:
         return 0
-    if _ON_DISK.get(str(path)) == (set(used), pages) and path.is_file():
+    if _ON_DISK.get(str(path)) == (set(used), pages, file_identity(path)):
         return len(used)  # the file already holds exactly these texts and pages
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"fingerprint": _fingerprint(), "segments": used, "pages": pages}
     write_file(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-    _ON_DISK[str(path)] = (set(used), pages)
+    _ON_DISK[str(path)] = (set(used), pages, file_identity(path))
     return len(used)
 
 
