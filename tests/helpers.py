@@ -143,17 +143,22 @@ runpy.run_module("mkdocs", run_name="__main__")
 """
 
 
-def jieba_calls(project: Path, tmp: Path) -> int:
-    """Build ``project``; how many runs of Han characters reached jieba (here or in the helper)."""
-    out = tmp / f"jieba-{len(list(tmp.glob('jieba-*')))}.txt"
+def run_recording(script: str, project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """Run a build ``script`` (``python -c``) in ``project``; it records into ``out`` (argv[1])."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run(
-        [sys.executable, "-c", COUNT_JIEBA, str(out)],
+    return subprocess.run(
+        [sys.executable, "-c", script, str(out)],
         cwd=project,
         env=env,
         capture_output=True,
         text=True,
         timeout=900,
     )
+
+
+def jieba_calls(project: Path, tmp: Path) -> int:
+    """Build ``project``; how many runs of Han characters reached jieba (here or in the helper)."""
+    out = tmp / f"jieba-{len(list(tmp.glob('jieba-*')))}.txt"
+    result = run_recording(COUNT_JIEBA, project, out)
     assert result.returncode == 0, result.stderr[-3000:]
     return int(out.read_text())

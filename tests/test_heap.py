@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-from tests.helpers import ROOT, copy_fixture
+from tests.helpers import copy_fixture, run_recording
 
 # `mkdocs build --strict` recording gc.get_freeze_count() while pages convert and at exit.
 RECORD_FREEZE = """\
@@ -29,15 +25,7 @@ runpy.run_module("mkdocs", run_name="__main__")
 
 def _build(project, tmp_path):
     out = tmp_path / "freeze.txt"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run(
-        [sys.executable, "-c", RECORD_FREEZE, str(out)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_recording(RECORD_FREEZE, project, out)
     during, after = map(int, out.read_text().split())
     return result, during, after
 
