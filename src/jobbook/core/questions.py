@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -43,7 +44,7 @@ def _normalised(text: str) -> str:
 
 
 def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
+    return frozenset(map(operator.add, text, text[1:])) or frozenset([text])
 
 
 def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int]]:

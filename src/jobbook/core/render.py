@@ -129,10 +129,13 @@ def md_url(value: str) -> Markup:
     return Markup(quote(value, safe=_URL_SAFE))
 
 
+_ATTR_SAFE = re.compile(r"[A-Za-z0-9._-]+")
+
+
 def attr(value: object) -> Markup:
     """Value for an HTML attribute, id-like only."""
     text = str(value)
-    if not re.fullmatch(r"[A-Za-z0-9._-]+", text):
+    if not _ATTR_SAFE.fullmatch(text):
         raise ValueError(f"unsafe attribute value: {text!r}")
     return Markup(text)
 
@@ -382,6 +385,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=TEMPLATE_CACHE,
+        auto_reload=False,  # one environment per render: no stat of the template per page
     )
     # Question texts and answers recur on area, print, stage and topic pages: convert each
     # string once per render (the memo lives and dies with this environment).

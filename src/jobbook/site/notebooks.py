@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html as html_lib
 import json
@@ -393,6 +394,7 @@ def notebook_css(blocks: list[str], present: set[str]) -> str:
     )
 
 
+@functools.cache
 def _pruner_version() -> str:
     """This module and tinycss2: a change to either prunes the stylesheet again."""
     from importlib.metadata import PackageNotFoundError, version
@@ -405,9 +407,6 @@ def _pruner_version() -> str:
     return f"{hashlib.sha256(source).hexdigest()} tinycss2=={parser}"
 
 
-_PRUNER_VERSION = _pruner_version()
-
-
 def notebook_css_kept(blocks: list[str], present: set[str], cache: Path) -> str:
     """:func:`notebook_css`, kept in ``cache`` for the same stylesheet and classes.
 
@@ -415,7 +414,7 @@ def notebook_css_kept(blocks: list[str], present: set[str], cache: Path) -> str:
     a warm build of unchanged notebooks reads the result back instead.
     """
     key = hashlib.sha256(
-        json.dumps([_PRUNER_VERSION, blocks, sorted(present)]).encode()
+        json.dumps([_pruner_version(), blocks, sorted(present)]).encode()
     ).hexdigest()
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))
