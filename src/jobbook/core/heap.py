@@ -45,7 +45,3 @@ def freeze() -> None:
 
 def thaw() -> None:
     gc.unfreeze()
-
-
-def frozen_count() -> int:
-    return gc.get_freeze_count()
