@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from jobbook.core import bankdata, richtext
+from jobbook.core.fastjinja import FastContext, FastTemplate
 from jobbook.core.indexrows import HEAD_ROWS, Index, Row
 from jobbook.core.model import (
     AREAS,
@@ -387,6 +388,8 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         bytecode_cache=TEMPLATE_CACHE,
         auto_reload=False,  # one environment per render: no stat of the template per page
     )
+    env.template_class = FastTemplate
+    env.context_class = FastContext
     # Question texts and answers recur on area, print, stage and topic pages: convert each
     # string once per render (the memo lives and dies with this environment).
     rich_memo: dict[str, Markup] = {}

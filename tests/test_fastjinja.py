@@ -1,0 +1,102 @@
+"""The renderer's Jinja templates escape exactly as markupsafe does, only faster."""
+
+from __future__ import annotations
+
+import markupsafe
+import pytest
+from jinja2 import DictLoader, Environment
+from markupsafe import Markup
+
+from jobbook.core import fastjinja
+from jobbook.core.render import _environment, build_site
+from jobbook.core.validate import validate_dir
+
+from .helpers import FIXTURE_SITE
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+class _Sub(str):
+    pass
+
+
+VALUES = [
+    "",
+    "plain 文本",
+    "<script>alert('x') & \"y\"</script>",
+    Markup("<em>kept</em>"),
+    _Sub("<sub>"),
+    _Html(),
+    42,
+    3.5,
+    None,
+    ["<a>"],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_escape_matches_markupsafe(value):
+    fast, slow = fastjinja.escape(value), markupsafe.escape(value)
+    assert type(fast) is Markup
+    assert fast == slow
+
+
+def _pair(source: str, **ctx: object) -> tuple[str, str]:
+    def env(fast: bool) -> Environment:
+        e = Environment(loader=DictLoader({"t": source}), autoescape=True)
+        if fast:
+            e.template_class = fastjinja.FastTemplate
+            e.context_class = fastjinja.FastContext
+        return e
+
+    return env(True).get_template("t").render(**ctx), env(False).get_template("t").render(**ctx)
+
+
+def test_templates_render_the_same_as_plain_jinja():
+    source = (
+        "{% macro m(x) %}<i>{{ x }}</i>{{ caller() if caller }}{% endmacro %}"
+        "{{ a }}|{{ b }}|{{ m(a) }}|{% call m(b) %}{{ a }}{% endcall %}|{{ m(a)|length }}"
+        "{% set s %}{{ a }}{% endset %}{{ s }}"
+    )
+    fast, slow = _pair(source, a="<&'\">", b=Markup("<ok>"))
+    assert fast == slow
+    assert "&lt;&amp;&#39;&#34;&gt;" in fast and "<ok>" in fast
+
+
+def test_the_roadmap_environment_uses_the_fast_escape():
+    roadmap = validate_dir(FIXTURE_SITE / "roadmap", FIXTURE_SITE)
+    env = _environment(build_site(roadmap))
+    template = env.get_template("_macros.md.j2")
+    names = template.root_render_func.__globals__
+    assert names["escape"] is fastjinja.escape
+    assert names["Macro"] is fastjinja.FastMacro
+    assert isinstance(template.new_context({}), fastjinja.FastContext)
+
+
+def test_calls_behave_as_in_plain_jinja():
+    from jinja2 import pass_context, pass_environment
+
+    @pass_context
+    def who(context, suffix):
+        return context["name"] + suffix
+
+    @pass_environment
+    def env_kind(environment):
+        return type(environment).__name__
+
+    def stop():
+        raise StopIteration
+
+    source = (
+        "{% macro m(x) %}[{{ x }}{{ caller() if caller }}]{% endmacro %}"
+        "{{ who('!') }}|{{ env_kind() }}|{{ d.get('k', '<d>') }}|{{ plain(a) }}|"
+        "{% for i in [1, 2] %}{{ m(i) }}{% call m(i) %}{{ who(i|string) }}{% endcall %}{% endfor %}|"
+        "{{ stop() is undefined }}"
+    )
+    ctx = {"who": who, "env_kind": env_kind, "stop": stop, "d": {}, "a": "<a>", "name": "n"}
+    fast, slow = _pair(source, plain=lambda v: v * 2, **ctx)
+    assert fast == slow
+    assert fast == "n!|Environment|&lt;d&gt;|&lt;a&gt;&lt;a&gt;|[1][1n1][2][2n2]|True"
