@@ -124,3 +124,21 @@ def test_doc_titles_reads_markdown_and_notebooks(tmp_path: Path):
         '{"cells": [{"cell_type": "markdown", "source": ["# 笔记本 B\\n", "x"]}]}', encoding="utf-8"
     )
     assert doc_titles(tmp_path) == {"a.md": "标题 A", "b.ipynb": "笔记本 B"}
+
+
+def test_site_relpath_agrees_with_posixpath():
+    import itertools
+    import posixpath
+
+    from jobbook.core.render import site_relpath
+
+    segments = ["", ".", "..", "a", "b", "paths", "q.md"]
+    paths = ["/".join(p) for n in range(4) for p in itertools.product(segments, repeat=n)]
+    paths += ["/a/b", "//x", "a//b/", "./a/./b"]
+    for target, start in itertools.product(paths, paths[:200]):
+        if not target:
+            continue  # posixpath refuses an empty target too
+        assert site_relpath(target, start) == posixpath.relpath(target, start or "."), (
+            target,
+            start,
+        )

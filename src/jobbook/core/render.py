@@ -376,6 +376,26 @@ def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Reso
     return [(TYPE_LABELS[t], groups[t]) for t in sorted(groups, key=order.index)]
 
 
+def site_relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for paths inside the site, without asking the OS for the cwd.
+
+    Paths that are absolute or climb out of the site (after ``normpath``) go to
+    ``posixpath.relpath`` itself; for the rest the answer is the same.
+    """
+    t, s = posixpath.normpath(target), posixpath.normpath(start or ".")
+    if not target or t.startswith(("/", "..")) or s.startswith(("/", "..")):
+        return posixpath.relpath(target, start or ".")
+    to = [] if t == "." else t.split("/")
+    base = [] if s == "." else s.split("/")
+    same = 0
+    for a, b in zip(to, base, strict=False):  # stops at the shorter
+        if a != b:
+            break
+        same += 1
+    parts = [".."] * (len(base) - same) + to[same:]
+    return "/".join(parts) if parts else "."
+
+
 def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -423,8 +443,8 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
     def rel(target: str, page: str) -> str:
         key = (target, posixpath.dirname(page))
         out = rel_memo.get(key)
-        if out is None:  # posixpath.relpath asks the OS for the cwd every time
-            out = rel_memo[key] = posixpath.relpath(*key)
+        if out is None:
+            out = rel_memo[key] = site_relpath(*key)
         return out
 
     links_memo: dict[tuple[object, ...], list[str]] = {}
