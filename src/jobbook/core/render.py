@@ -174,6 +174,8 @@ class Site:
     question_pages: dict[str, str] = field(default_factory=dict)  # question → area page part
     question_paths: dict[str, list[str]] = field(default_factory=dict)  # question → path ids
     questions_of: dict[str, list[BankQuestion]] = field(default_factory=dict)  # topic → its own
+    area_parts: dict[str, list[list[BankQuestion]]] = field(default_factory=dict)  # area → pages
+    print_parts: dict[str, list[list[BankQuestion]]] = field(default_factory=dict)  # → print
 
     def topics_of(self, stage: Stage) -> list[Topic]:
         return [self.shared[t.ref] if isinstance(t, TopicRef) else t for t in stage.topics]
@@ -212,10 +214,14 @@ def question_weight(q: BankQuestion) -> int:
 
 
 def weighted_parts(
-    questions: list[BankQuestion], budget: int, most: int
+    questions: list[BankQuestion], budget: int, most: int, weights: list[int] | None = None
 ) -> list[list[BankQuestion]]:
-    """As few parts as the budget allows, of about equal weight (no one-question runt)."""
-    weights = [question_weight(q) for q in questions]
+    """As few parts as the budget allows, of about equal weight (no one-question runt).
+
+    ``weights``: each question's ``question_weight``, when the caller already has them.
+    """
+    if weights is None:
+        weights = [question_weight(q) for q in questions]
     count = max(math.ceil(sum(weights) / budget), math.ceil(len(questions) / most), 1)
     target = sum(weights) / count
     parts: list[list[BankQuestion]] = []
@@ -237,12 +243,16 @@ def print_area_page(area: str, part: int = 1) -> str:
     return f"questions/print-{area}.md" if part == 1 else f"questions/print-{area}-{part}.md"
 
 
-def area_parts(questions: list[BankQuestion]) -> list[list[BankQuestion]]:
-    return weighted_parts(questions, AREA_PAGE_BYTES, QUESTIONS_PER_PAGE)
+def area_parts(
+    questions: list[BankQuestion], weights: list[int] | None = None
+) -> list[list[BankQuestion]]:
+    return weighted_parts(questions, AREA_PAGE_BYTES, QUESTIONS_PER_PAGE, weights)
 
 
-def print_parts(questions: list[BankQuestion]) -> list[list[BankQuestion]]:
-    return weighted_parts(questions, PRINT_PAGE_BYTES, len(questions))
+def print_parts(
+    questions: list[BankQuestion], weights: list[int] | None = None
+) -> list[list[BankQuestion]]:
+    return weighted_parts(questions, PRINT_PAGE_BYTES, len(questions), weights)
 
 
 def question_page(q: BankQuestion, site: Site) -> str:
@@ -284,7 +294,10 @@ def build_site(roadmap: Roadmap) -> Site:
     for q in site.questions.values():
         site.questions_of.setdefault(q.topic, []).append(q)
     for area, questions in questions_by_area(site):
-        for number, part in enumerate(area_parts(questions), start=1):
+        weights = [question_weight(q) for q in questions]
+        site.area_parts[area] = area_parts(questions, weights)
+        site.print_parts[area] = print_parts(questions, weights)
+        for number, part in enumerate(site.area_parts[area], start=1):
             site.question_pages.update({q.id: area_page(area, number) for q in part})
     topic_paths: dict[str, list[str]] = {}
     for path in paths:
@@ -685,7 +698,7 @@ def render_pages(
         data_files |= qindex.files()
         for area, questions in questions_by_area(site):
             src = site.source_of[questions[0].id]
-            parts = area_parts(questions)
+            parts = site.area_parts[area]
             for number, part in enumerate(parts, start=1):
                 title = AREA_LABELS[area] + (f"（{number}/{len(parts)}）" if number > 1 else "")
                 add(
@@ -700,7 +713,7 @@ def render_pages(
                     parts=len(parts),
                 )
             if print_pages:
-                parts = print_parts(questions)
+                parts = site.print_parts[area]
                 first = 1
                 for number, part in enumerate(parts, start=1):
                     title = f"{AREA_LABELS[area]}（打印版" + (
