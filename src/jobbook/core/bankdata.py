@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from markupsafe import Markup
+from markupsafe import Markup, _escape_inner  # as Markup.escape, without the wrapper
 
 from jobbook.core import richtext
 from jobbook.core.model import BankQuestion
@@ -74,20 +74,23 @@ def practice_chunks(
 
 
 def _tsv_field(text: str) -> str:
-    return " ".join(text.replace("\t", " ").split())
+    return " ".join(text.split())  # split() also breaks at tabs and newlines
+
+
+def _plain_html(text: str) -> str:
+    """A field's text for Anki: math and code as plain text, HTML-escaped (as Markup.escape)."""
+    return _escape_inner(richtext.to_plain(text))
 
 
 def anki_row(q: BankQuestion, area_label: str) -> str:
     """Front, back and tags for Anki's "Notes in Plain Text" import (HTML allowed)."""
-    back = "<br>".join(Markup.escape(richtext.to_plain(p)) for p in q.points)
+    back = "<br>".join(map(_plain_html, q.points))
     if q.follow_ups:
         back += "<br><br>常见追问：" + "".join(
-            f"<br>· {Markup.escape(richtext.to_plain(f.q))} {Markup.escape(richtext.to_plain(f.a))}"
-            for f in q.follow_ups
+            f"<br>· {_plain_html(f.q)} {_plain_html(f.a)}" for f in q.follow_ups
         )
     tags = f"ml-jobbook area::{q.area} level::{q.level} kind::{q.kind}"
-    front = Markup.escape(richtext.to_plain(q.text))
-    return "\t".join(_tsv_field(x) for x in (str(front), str(back), tags, area_label, q.id))
+    return "\t".join(map(_tsv_field, (_plain_html(q.text), back, tags, area_label, q.id)))
 
 
 TSV_HEADER = "#separator:tab\n#html:true\n#tags column:3\n#columns:问题\t答案\t标签\t领域\tid\n"
