@@ -23,14 +23,15 @@ FAST = (
     and not _CSafeLoader.yaml_path_resolvers
     and None not in _CSafeLoader.yaml_implicit_resolvers
 )
-# Characters PyYAML's reader rejects or treats as line breaks: the pure-Python path words those.
-_CONTROL_IN_TEXT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+# Files the pure-Python loader reads instead of libyaml, found in one scan of the text:
+# - characters PyYAML's reader rejects or treats as line breaks (it words those);
+# - where libyaml and PyYAML disagree: tabs, and a second BOM, which libyaml leaves out
+#   of its offsets. (libyaml is the reference for the rest, e.g. a comment right after a
+#   block scalar's "|", which PyYAML refuses.)
+_PURE_PYTHON_ONLY = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff"
+    "\t\ufeff]"
 )
-# Where libyaml and PyYAML disagree (tabs; a second BOM, which libyaml leaves out of its
-# offsets): such files take the pure-Python path. (libyaml is the reference for the rest,
-# e.g. a comment right after a block scalar's "|", which PyYAML refuses.)
-_LIBYAML_DIFFERS = re.compile("[\t\ufeff]")
 _STR = "tag:yaml.org,2002:str"
 # Implicit scalar types by first character ("" for the empty scalar), as SafeLoader resolves.
 _IMPLICIT: dict[str, list[tuple[str, Any]]] = (
@@ -264,7 +265,7 @@ def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
     Anything unusual (an error, an alias, a limit, a tag, a repeated key) goes to the
     pure-Python loader, which reports it with the exact messages and lines.
     """
-    if not FAST or _CONTROL_IN_TEXT.search(text) or _LIBYAML_DIFFERS.search(text):
+    if not FAST or _PURE_PYTHON_ONLY.search(text):
         return None
     try:
         return _from_events(text), []
