@@ -29,8 +29,7 @@ FAST = (
 #   of its offsets. (libyaml is the reference for the rest, e.g. a comment right after a
 #   block scalar's "|", which PyYAML refuses.)
 _PURE_PYTHON_ONLY = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff"
-    "\t\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff\t\ufeff]"
 )
 _STR = "tag:yaml.org,2002:str"
 # Implicit scalar types by first character ("" for the empty scalar), as SafeLoader resolves.
