@@ -4,7 +4,8 @@ For every scale k a synthetic project is generated from the real one (k copies
 of every path and shared topic, ids suffixed ``-s{i}``, resource URLs made
 unique with a ``jbs={i}`` query parameter) and measured:
 
-- ``render_s``: validate + ``render_pages`` in this process (median of repeats);
+- ``render_s``: validate + ``render_pages`` in this process (median of repeats, at
+  least three: it costs seconds where a build costs a minute, and one sample is noisy);
 - ``build_s``: ``python -m mkdocs build --strict`` of the synthetic project with
   our hook (wall time, median of repeats) and the child's peak RSS (``os.wait4``);
 - ``baseline_build_s``: the same rendered Markdown written into ``docs/`` and
@@ -316,7 +317,9 @@ def built_pages(site: Path) -> int:
     return sum(1 for f in site.rglob("*.html") if f.name != "404.html" and "assets" not in f.parts)
 
 
-def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]:
+def run_scale(
+    root: Path, work: Path, scale: int, repeat: int, render_repeat: int | None = None
+) -> dict[str, Any]:
     from jobbook.core.write import write_tree
 
     env = build_env(root)
@@ -329,7 +332,7 @@ def run_scale(root: Path, work: Path, scale: int, repeat: int) -> dict[str, Any]
     (project / "mkdocs.yml").write_text(bench_config(root, hook=True), encoding="utf-8")
 
     render_times = []
-    for _ in range(repeat):
+    for _ in range(render_repeat or repeat):
         seconds, roadmap, pages = render_once(project)
         render_times.append(seconds)
     resources = count_resources(roadmap)
@@ -499,7 +502,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         for scale in scales:
             repeat = args.repeat or (3 if scale == 1 else 1)
-            runs.append(run_scale(root, work, scale, repeat))
+            renders = args.repeat or 3
+            runs.append(run_scale(root, work, scale, repeat, renders))
     finally:
         if args.out or args.keep:
             _log(f"工作目录已保留：{work}")
@@ -527,7 +531,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="每个规模重复 N 次取中位数（默认：1 倍重复 3 次，10 倍及以上 1 次）",
+        help="每个规模重复 N 次取中位数（默认：构建在 1 倍重复 3 次、10 倍及以上 1 次，渲染都重复 3 次）",
     )
     bench.add_argument("--out", help="工作目录（默认临时目录；指定时结束后保留）")
     bench.add_argument("--keep", action="store_true", help="结束后保留临时工作目录")
