@@ -154,17 +154,14 @@ class _Unusual(Exception):
     """Something the event builder leaves to the pure-Python loader."""
 
 
-def _scalar(parser: Any, event: Any) -> Any:
-    if event.tag is not None:
-        raise _Unusual  # explicit tags (even "!"): the pure-Python loader decides
-    value = event.value
-    if event.implicit[0]:  # plain scalar: SafeLoader's implicit types by first character
-        for tag, regexp in _IMPLICIT.get(value[:1], ()):
-            if regexp.match(value):
-                if tag not in _PLAIN_TAGS:
-                    raise _Unusual  # "<<", "=": refused by the pure-Python loader
-                node = ScalarNode(tag, value, event.start_mark, event.end_mark)
-                return parser.yaml_constructors[tag](parser, node)
+def _resolved(parser: Any, event: Any, value: str, resolvers: list[tuple[str, Any]]) -> Any:
+    """A plain scalar whose first character may start an implicit type: SafeLoader's value."""
+    for tag, regexp in resolvers:
+        if regexp.match(value):
+            if tag not in _PLAIN_TAGS:
+                raise _Unusual  # "<<", "=": refused by the pure-Python loader
+            node = ScalarNode(tag, value, event.start_mark, event.end_mark)
+            return parser.yaml_constructors[tag](parser, node)
     return value
 
 
@@ -185,75 +182,88 @@ def _from_events(text: str) -> Any:
     marks_are_lines = "\r" not in text
     newlines = [] if marks_are_lines else [m.start() for m in re.finditer("\n", text)]
     parser = _CSafeLoader(text)
+    scalar, map_end, seq_end, implicit = _SCALAR, _MAP_END, _SEQ_END, _IMPLICIT
     try:
         get = parser.get_event
         get()  # StreamStartEvent
         if type(get()) is yaml.StreamEndEvent:
             return None  # an empty file
         root: Any = None
-        container: Any = None  # the open collection, its kind and a key awaiting its value
+        # The open collection, its key_lines (a map) or item_lines (a list), its kind and
+        # a key awaiting its value; ``outer`` holds the same for the collections around it.
+        container: Any = None
+        lines: Any = None
         is_map = False
         key: str | None = None
-        outer: list[tuple[Any, bool, str | None]] = []  # the collections around it
+        outer: list[tuple[Any, Any, bool, str | None]] = []
         nodes = 0
         while True:
             event = get()
             kind = type(event)
-            if kind is _MAP_END or kind is _SEQ_END:
-                container, is_map, key = outer.pop()
+            if kind is scalar:  # most events: handled first and completely
+                nodes += 1
+                if event.anchor is not None or event.tag is not None or nodes > MAX_NODES:
+                    raise _Unusual  # anchors, explicit tags (even "!"), limits: pure Python
+                value = event.value
+                if event.implicit[0]:  # plain, not quoted: SafeLoader's implicit types
+                    resolvers = implicit.get(value[:1])
+                    if resolvers is not None:
+                        value = _resolved(parser, event, value, resolvers)
+                if marks_are_lines:
+                    line = event.start_mark.line + 1
+                else:
+                    line = bisect.bisect_right(newlines, event.start_mark.index - 1) + 1
+                if is_map:
+                    if key is None:
+                        if type(value) is not str or value in container:
+                            raise _Unusual  # a non-string or repeated key
+                        key = value
+                        lines[value] = line
+                    else:
+                        container[key] = value
+                        key = None
+                elif container is not None:
+                    container.append(value)
+                    lines.append(line)
+                else:
+                    root = value
                 continue
-            if kind is not _SCALAR and kind is not _MAP_START and kind is not _SEQ_START:
+            if kind is map_end or kind is seq_end:
+                container, lines, is_map, key = outer.pop()
+                continue
+            if kind is not _MAP_START and kind is not _SEQ_START:
                 if kind is _DOC_END:
                     if type(get()) is not yaml.StreamEndEvent:
                         raise _Unusual  # a second document: the pure-Python loader refuses it
                     return root
                 raise _Unusual  # an alias
             nodes += 1
-            if nodes > MAX_NODES:
+            if event.anchor is not None or event.tag is not None or nodes > MAX_NODES:
                 raise _Unusual
-            if event.anchor is not None:
-                raise _Unusual  # the pure-Python loader refuses a repeated anchor
+            if (is_map and key is None) or len(outer) + 1 >= MAX_DEPTH:
+                raise _Unusual  # a collection as a key, or too deep
             mark = event.start_mark
             if marks_are_lines:
                 line = mark.line + 1
             else:
                 line = bisect.bisect_right(newlines, mark.index - 1) + 1
-            if kind is _SCALAR:
-                if event.tag is None and not event.implicit[0]:
-                    value = event.value  # quoted: always a string
-                else:
-                    value = _scalar(parser, event)
-                if is_map and key is None:
-                    if type(value) is not str or value in container:
-                        raise _Unusual
-                    key = value
-                    container.key_lines[value] = line
-                    continue
+            if kind is _MAP_START:
+                value = LineDict()
+                value.key_lines = child_lines = {}
             else:
-                if is_map and key is None:
-                    raise _Unusual  # a collection as a key
-                if event.tag is not None:
-                    raise _Unusual
-                if len(outer) + 1 >= MAX_DEPTH:
-                    raise _Unusual
-                if kind is _MAP_START:
-                    value = LineDict()
-                    value.key_lines = {}
-                else:
-                    value = LineList()
-                    value.item_lines = []
-                value.line = line
+                value = LineList()
+                value.item_lines = child_lines = []
+            value.line = line
             if is_map:
                 container[key] = value
                 key = None
             elif container is not None:
                 container.append(value)
-                container.item_lines.append(line)
+                lines.append(line)
             else:
                 root = value
-            if kind is not _SCALAR:
-                outer.append((container, is_map, key))
-                container, is_map, key = value, kind is _MAP_START, None
+            outer.append((container, lines, is_map, key))
+            container, lines, is_map, key = value, child_lines, kind is _MAP_START, None
     finally:
         parser.dispose()
 
