@@ -17,7 +17,7 @@ TOKEN = re.compile(r"\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$|`(?P<code
 
 def has_unpaired_dollar(text: str) -> bool:
     """True when a ``$`` is left over after the math spans are taken out."""
-    return "$" in TOKEN.sub("", text)
+    return "$" in text and "$" in TOKEN.sub("", text)  # most text has no math at all
 
 
 def to_html(text: str) -> Markup:
