@@ -54,6 +54,11 @@ def test_non_utf8_is_reported_with_line(tmp_path):
     assert [str(i) for i in loaded.issues] == ["roadmap/x.yml:2: 文件不是有效的 UTF-8 编码"]
 
 
+def test_non_utf8_after_a_bom_is_reported_with_line(tmp_path):
+    loaded = _load(tmp_path, b"\xef\xbb\xbf\n\n\xff\n")
+    assert [str(i) for i in loaded.issues] == ["roadmap/x.yml:3: 文件不是有效的 UTF-8 编码"]
+
+
 def test_alias_bomb_is_refused_before_anything_is_expanded(tmp_path, monkeypatch):
     """Counted, not timed: not one node is built (expanding it would build 9**9 of them)."""
     from jobbook.core import load

@@ -341,7 +341,9 @@ def load_bytes(raw: bytes, rel: str, path: Path | None = None) -> LoadedFile:
         loaded.issues.append(Issue(rel, 1, f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB）"))
         return loaded
     try:
-        text = raw.decode("utf-8-sig")
+        # One leading BOM dropped, as "utf-8-sig" does, without that codec's Python wrapper
+        # (and with error offsets counted from the first byte of the file).
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         loaded.issues.append(Issue(rel, line, "文件不是有效的 UTF-8 编码"))
