@@ -34,6 +34,15 @@ def test_scan_hashes_executable_inline_scripts_only():
     assert sha256_source("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 
 
+def test_scan_reads_file_bytes_and_hashes_scripts_as_the_browser_parses_them(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_bytes("<head><script>a()\r\nb('中')\rc()</script></head>".encode())
+    hashes, _ = scan_page(page.read_bytes())
+    assert hashes == {sha256_source("a()\nb('中')\nc()")}  # CR LF and CR are LF in the DOM
+    text = page.read_bytes().decode("utf-8")
+    assert add_meta(page.read_bytes(), "p") == add_meta(text, "p").encode("utf-8")
+
+
 def test_shim_hashes_follow_the_worker_url():
     shim = SHIM.read_text(encoding="utf-8")
     one, two = shim_hashes(shim, ["a.js"]), shim_hashes(shim, ["../a.js"])
