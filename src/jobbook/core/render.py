@@ -649,6 +649,7 @@ def render_pages(
     print_skeletons: bool = False,
     print_pages: bool = True,
     repo_url: str | None = None,
+    site: Site | None = None,
 ) -> list[Page]:
     """All generated pages, in a stable order.
 
@@ -656,8 +657,9 @@ def render_pages(
     them from the rendered stage pages); otherwise complete Markdown.
     ``print_pages``: False leaves out the print pages and the links to them.
     ``repo_url``: a GitHub repository; questions then get a "报告错误" issue link.
+    ``site``: ``build_site(roadmap)``, when the caller has it already.
     """
-    site = build_site(roadmap)
+    site = site or build_site(roadmap)
     env = _environment(site, roadmap.tags)
     env.globals["page_titles"] = page_titles or {}
     env.globals["print_pages"] = print_pages
@@ -765,9 +767,11 @@ def backlinks_markdown(page: str, links: list[tuple[str, str]]) -> str:
     return "\n\n## 在路线图中 { #in-roadmap }\n\n本页被以下专题引用：\n\n" + "\n".join(items) + "\n"
 
 
-def nav_for(pages: list[Page], roadmap: Roadmap) -> dict[str, list[object]]:
+def nav_for(
+    pages: list[Page], roadmap: Roadmap, site: Site | None = None
+) -> dict[str, list[object]]:
     """Nav fragments for the generated pages, keyed by the placeholders in mkdocs.yml."""
-    site = build_site(roadmap)
+    site = site or build_site(roadmap)
     path_nav: list[object] = ["paths/index.md"]
     for path in site.paths:
         items: list[object] = [path_page(path)]

@@ -198,16 +198,17 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
 
     def _render(self, config: MkDocsConfig, roadmap: Roadmap, docs_dir: Path) -> MkDocsConfig:
         repo = config.repo_url if self.config.issues else None
+        site = build_site(roadmap)  # one resolved view for the pages, the data and the nav
         pages = render_pages(
             roadmap,
             doc_titles(docs_dir),
             print_skeletons=True,
             print_pages=self.config.print_pages,
             repo_url=repo if repo and "github.com" in repo else None,
+            site=site,
         )
         self.pages = pages
         self.data_files = renames.data_files((f.rel, f.raw) for f in roadmap.files)
-        site = build_site(roadmap)
         # Data that grows with the roadmap ships as <script src> files, not inline JSON.
         self.data_files[bankdata.TOPIC_PAGES_FILE] = bankdata.event_script(
             "jobbook:topic-pages", topic_pages(site, "progress.md")
@@ -228,7 +229,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         self.backlinks = backlinks(roadmap, site)
         self.stage_pages = {stage_page(p, s) for p in site.paths for s in p.stages}
         if config.nav:
-            config.nav = _expand(config.nav, nav_for(pages, roadmap))
+            config.nav = _expand(config.nav, nav_for(pages, roadmap, site))
         return config
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
