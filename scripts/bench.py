@@ -4,8 +4,9 @@ For every scale k a synthetic project is generated from the real one (k copies
 of every path and shared topic, ids suffixed ``-s{i}``, resource URLs made
 unique with a ``jbs={i}`` query parameter) and measured:
 
-- ``render_s``: validate + ``render_pages`` in this process (median of repeats, at
-  least three: it costs seconds where a build costs a minute, and one sample is noisy);
+- ``render_s``: validate + ``render_pages`` in this process (median of three renders,
+  or of ``--repeat`` when given: it costs seconds where a build costs a minute, and one
+  sample is noisy);
 - ``build_s``: ``python -m mkdocs build --strict`` of the synthetic project with
   our hook (wall time, median of repeats) and the child's peak RSS (``os.wait4``);
 - ``baseline_build_s``: the same rendered Markdown written into ``docs/`` and

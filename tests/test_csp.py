@@ -43,6 +43,18 @@ def test_scan_reads_file_bytes_and_hashes_scripts_as_the_browser_parses_them(tmp
     assert add_meta(page.read_bytes(), "p") == add_meta(text, "p").encode("utf-8")
 
 
+def test_the_site_pass_hashes_scripts_as_text_and_refuses_a_script_that_is_not_utf8(tmp_path):
+    from jobbook.site.csp import apply_to_site
+
+    (tmp_path / "a.html").write_bytes(b"<head><script>a()\r\nb()</script></head>\r\n")
+    content = apply_to_site(tmp_path, None)
+    assert sha256_source("a()\nb()") in content
+    assert (tmp_path / "a.html").read_bytes().startswith(b"<head><meta http-equiv=")
+    (tmp_path / "b.html").write_bytes(b"<head><script>h('\xff')</script></head>")
+    with pytest.raises(UnicodeDecodeError):  # the browser would hash U+FFFD instead
+        apply_to_site(tmp_path, None)
+
+
 def test_shim_hashes_follow_the_worker_url():
     shim = SHIM.read_text(encoding="utf-8")
     one, two = shim_hashes(shim, ["a.js"]), shim_hashes(shim, ["../a.js"])

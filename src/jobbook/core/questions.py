@@ -60,7 +60,7 @@ def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE) -> list
     quadratic: 7 s for the 5,560 questions of the 10x benchmark).
     """
     grams = [_bigrams(_normalised(t)) for t in texts]
-    df: Counter[str] = Counter(itertools.chain.from_iterable(grams))  # counted in C
+    df: Counter[str] = Counter(itertools.chain.from_iterable(grams))  # no generator frame
     index: dict[str, list[int]] = defaultdict(list)
     candidates: set[tuple[int, int]] = set()
     for j, g in enumerate(grams):

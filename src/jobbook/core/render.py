@@ -392,8 +392,9 @@ def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Reso
 def site_relpath(target: str, start: str) -> str:
     """``posixpath.relpath`` for paths inside the site, without asking the OS for the cwd.
 
-    Paths that are absolute or climb out of the site (after ``normpath``) go to
-    ``posixpath.relpath`` itself; for the rest the answer is the same.
+    Paths that are absolute or start with ".." after ``normpath`` (climbing out of the
+    site, or names such as "..a") go to ``posixpath.relpath`` itself; for the rest the
+    answer is the same.
     """
     t, s = posixpath.normpath(target), posixpath.normpath(start or ".")
     if not target or t.startswith(("/", "..")) or s.startswith(("/", "..")):
