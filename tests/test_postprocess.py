@@ -352,9 +352,9 @@ def test_split_stdout_of_a_cell_is_rendered_as_one_block(tmp_path):
 def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
     from jinja2 import Environment, FileSystemLoader
 
-    from jobbook.core.templatecache import TemplateCache
+    from jobbook.core.templatecache import MemoryBytecodeCache
 
-    cache = TemplateCache()
+    cache = MemoryBytecodeCache()
     (tmp_path / "t.j2").write_text("旧 {{ x }}", encoding="utf-8")
 
     def render() -> str:  # a new environment per build, as MkDocs does
@@ -365,63 +365,6 @@ def test_compiled_templates_are_reused_but_edits_recompile(tmp_path):
     assert render() == "旧 1" and len(cache._store) == 1
     (tmp_path / "t.j2").write_text("新 {{ x }}", encoding="utf-8")
     assert render() == "新 1" and len(cache._store) == 1  # same key, checksum mismatch
-
-
-def test_compiled_templates_are_kept_on_disk_for_the_next_build(tmp_path, monkeypatch):
-    from jinja2 import Environment, FileSystemLoader
-
-    from jobbook.core.templatecache import TemplateCache
-
-    templates, kept = tmp_path / "templates", tmp_path / "cache" / "templates"
-    templates.mkdir()
-    (templates / "t.j2").write_text("{% if x %}\n  <{{ x }}>\n{% endif %}\n", encoding="utf-8")
-    compiled: list[str] = []
-    compile_ = Environment.compile
-
-    def counting(self, source, name=None, *args, **kwargs):
-        compiled.append(name)
-        return compile_(self, source, name, *args, **kwargs)
-
-    monkeypatch.setattr(Environment, "compile", counting)
-
-    def build(cached: bool = True, **options: object) -> str:
-        cache = TemplateCache()  # a new process: a new cache object, the same folder
-        cache.keep_in(kept)
-        env = Environment(
-            loader=FileSystemLoader(templates),
-            bytecode_cache=cache if cached else None,
-            autoescape=True,
-            **options,
-        )
-        return env.get_template("t.j2").render(x="&")
-
-    plain, trimmed = build(False), build(False, trim_blocks=True)
-    assert plain != trimmed
-    compiled.clear()
-    assert build() == plain and compiled == ["t.j2"]
-    assert len(list(kept.glob("*.jinja"))) == 1
-    assert build() == plain and compiled == ["t.j2"]  # loaded, not compiled
-    # Other options compile other code: never served the first one's.
-    assert build(trim_blocks=True) == trimmed and compiled == ["t.j2", "t.j2"]
-    for file in kept.glob("*.jinja"):
-        file.write_bytes(b"j2 not a template")  # broken: compiled again, no exception
-    assert build() == plain and len(compiled) == 3
-    assert build() == plain and len(compiled) == 3  # and the file replaced
-    (templates / "t.j2").write_text("{{ x }}!", encoding="utf-8")
-    assert build() == "&amp;!" and len(compiled) == 4
-
-
-def test_an_unwritable_template_cache_only_costs_compiling(tmp_path):
-    from jinja2 import DictLoader, Environment
-
-    from jobbook.core.templatecache import TemplateCache
-
-    blocker = tmp_path / "file"
-    blocker.write_text("", encoding="utf-8")
-    cache = TemplateCache()
-    cache.keep_in(blocker / "templates")  # cannot be a folder
-    env = Environment(loader=DictLoader({"t": "{{ 1 + 1 }}"}), bytecode_cache=cache)
-    assert env.get_template("t").render() == "2"
 
 
 def test_segment_cache_round_trip_and_stale_or_broken_files_are_ignored(tmp_path, monkeypatch):

@@ -174,8 +174,6 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         if self.command == "serve":  # replaying entries only pays off across rebuilds
             memoise_search_entries()
         root = Path(config.config_file_path).parent
-        # Compiled templates (the theme's and the roadmap's) for the next build.
-        TEMPLATE_CACHE.keep_in(root / self.config.cache_dir / "templates")
         self.segments_file = root / self.config.cache_dir / "search-segments.json"
         load_segments(self.segments_file)
         self.math_cache = root / self.config.cache_dir / "katex-formulas.json"
@@ -235,7 +233,7 @@ class JobbookPlugin(BasePlugin[JobbookConfig]):
         return config
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.bytecode_cache = TEMPLATE_CACHE  # the theme is not compiled again each build
+        env.bytecode_cache = TEMPLATE_CACHE  # `mkdocs serve`: don't recompile the theme per edit
         if self._chunks is not None:  # every page is converted; files are copied next
             for path, content in self._chunks.result().items():
                 self.data_files[path] = content
