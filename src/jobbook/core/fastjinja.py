@@ -2,11 +2,11 @@
 
 With autoescape on, every ``{{ value }}`` calls ``escape``, every macro wraps its output
 in ``Markup`` and every call goes through ``Context.call``, which looks for a
-``jinja_pass_arg`` mark on the callable and on its ``__call__``. At 10x the roadmap that is over a million calls and
-about a fifth of rendering. The output is the same: a ``str`` is escaped by
-markupsafe's own function, a ``Markup`` stays as it is, anything else goes to
-``markupsafe.escape``; a callable that could carry a ``pass_*`` mark goes to Jinja's
-own ``Context.call``. ``tests/test_fastjinja.py`` compares both ways.
+``jinja_pass_arg`` mark on the callable and on its ``__call__``. At 10x the roadmap that
+is over a million calls and about a fifth of rendering. The output is the same: a
+``str`` is escaped by markupsafe's own function, a ``Markup`` stays as it is, anything
+else goes to ``markupsafe.escape``; a callable that could carry a ``pass_*`` mark goes
+to Jinja's own ``Context.call``. ``tests/test_fastjinja.py`` compares both ways.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ from typing import AnyStr
 from jobbook.site.htmlhead import insert_at_head_start
 
 # Bytes: the post-build pass reads every page twice, and decoding it was most of the cost.
-# (ASCII case folding, \b and \s, as an HTML tokenizer reads tags; Unicode folding read
-# "<ſcript>" as a script, which no browser does.)
+# (ASCII case folding: Unicode folding read "<ſcript>" as a script, which no browser does;
+# "<scriptä>" now counts as one, which only adds an unused hash.)
 _SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _LINE_BREAK = re.compile(rb"\r\n?")
 _ATTR = re.compile(r"""\b(src|type|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
@@ -74,8 +74,8 @@ def scan_page(html: str | bytes) -> tuple[set[str], set[str]]:
         attrs = _attrs(match[1].decode("utf-8", "replace"))
         if "src" in attrs:
             continue
-        # Strict UTF-8, as the text pass before it: a script the browser would read with
-        # U+FFFD (and hash differently) stops the build instead of being blocked silently.
+        # Strict UTF-8 (reading pages as text did the same): a script the browser would read
+        # with U+FFFD, and hash differently, stops the build instead of being blocked.
         if attrs.get("type", "").strip().lower() in _EXECUTABLE:
             # Hashed as the browser parses it (and as reading the file as text did): CR LF
             # and a lone CR are LF.
