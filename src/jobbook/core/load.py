@@ -213,6 +213,8 @@ def _from_events(text: str) -> Any:
                     line = event.start_mark.line + 1
                 else:
                     line = bisect.bisect_right(newlines, event.start_mark.index - 1) + 1
+                # Placed as a collection is placed below, written out twice so that the
+                # scalar path (most events) needs no call and no second test of its kind.
                 if is_map:
                     if key is None:
                         if type(value) is not str or value in container:
