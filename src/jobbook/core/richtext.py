@@ -39,6 +39,8 @@ def to_html(text: str) -> Markup:
 
 def to_plain(text: str) -> str:
     """Text for flash-card apps (Anki): math as ``\\(…\\)`` / ``\\[…\\]``, code unquoted."""
+    if "$" not in text and "`" not in text:
+        return text  # most answer points: nothing to rewrite
 
     def repl(m: re.Match[str]) -> str:
         if m["display"] is not None:
@@ -47,6 +49,4 @@ def to_plain(text: str) -> str:
             return f"\\({m['inline']}\\)"
         return m["code"]
 
-    if "$" not in text and "`" not in text:
-        return text  # most answer points: nothing to rewrite
     return TOKEN.sub(repl, text)

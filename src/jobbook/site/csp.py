@@ -50,11 +50,7 @@ DIRECTIVES = (
 
 
 def sha256_source(text: str) -> str:
-    return _digest(text.encode("utf-8"))
-
-
-def _digest(source: bytes) -> str:
-    digest = hashlib.sha256(source).digest()
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
