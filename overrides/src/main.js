@@ -3,6 +3,7 @@
  * brings in. From file:// it does not emit at all (measured: not even to late
  * subscribers), so a page whose document$ stayed silent until DOMContentLoaded is set
  * up then; each path runs once per page. */
+import * as palette from "./palette.js";
 import * as notices from "./notices.js";
 import * as progress from "./progress.js";
 import * as notes from "./notes.js";
@@ -12,7 +13,7 @@ import * as tools from "./tools.js";
 import * as practice from "./practice.js";
 import * as a11y from "./a11y.js";
 
-const modules = [notices, progress, notes, share, renames, tools, practice, a11y];
+const modules = [palette, notices, progress, notes, share, renames, tools, practice, a11y];
 modules.forEach(function (m) { m.install(); });
 
 let started = false;
