@@ -9,8 +9,11 @@ the colours really change.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+
+from .helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +117,85 @@ def test_a_first_visit_follows_a_dark_system(built_site, offline):
     assert state["colorScheme"] == "dark"
     assert state["stored"][0]["index"] == 1
     assert view.errors == []
+
+
+def test_the_partial_is_materials_without_its_component():
+    """Material's palette markup, kept in step with the installed Material (pyproject
+    allows any 9.x): only the form's component attribute differs."""
+    import material
+
+    ours = (ROOT / "overrides" / "partials" / "palette.html").read_text(encoding="utf-8")
+    theirs_path = material.__path__[0] + "/templates/partials/palette.html"
+    with open(theirs_path, encoding="utf-8") as f:
+        theirs = f.read()
+    comment = re.compile(r"\{#-.*?-#\}\n", re.S)
+    expected = comment.sub("", theirs).replace(
+        'data-md-component="palette"', "data-jobbook-palette"
+    )
+    assert comment.sub("", ours) == expected
+
+
+def test_a_switch_runs_no_colour_transition(built_site, offline):
+    """Material's mark turns transitions off until a frame has been drawn with the new colours."""
+    view = _view(offline, "light")
+    page = view.open(built_site.unzipped, "paths/fullstack-to-ai/fs-1-math.html")
+    _state(page)
+    for scheme in ["slate", "default"]:
+        page.evaluate(
+            """() => {
+              window.__transitions = 0;
+              document.addEventListener('transitionrun', () => window.__transitions++);
+              document.querySelector('form[data-jobbook-palette] label:not([hidden])').click();
+            }"""
+        )
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'")
+        page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+        page.wait_for_timeout(300)  # a transition would have started by now
+        assert page.evaluate("window.__transitions") == 0
+    assert view.errors == []
+
+
+def test_a_second_init_does_not_bind_the_toggle_twice(http_root, offline):
+    """Instant navigation re-runs every module's init (Material's document$ emits the new
+    page; over http, where document$ works); the header, and its toggle, stay."""
+    view = _view(offline, "light")
+    view.allowed += ("http://127.0.0.1:",)
+    view.page.goto(f"{http_root}/{PAGE}")
+    page = view.page
+    _state(page)
+    page.evaluate(
+        """() => {
+          window.__sets = 0;
+          const set = window.__md_set;
+          window.__md_set = (...args) => { window.__sets++; return set(...args); };
+          window.document$.next(document);
+        }"""
+    )
+    page.focus("#__palette_0")
+    page.keyboard.press("Enter")  # twice bound, two handlers would switch there and back
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    assert page.evaluate("window.__sets") == 1  # one switch, stored once
+    assert view.errors == [] and view.blocked == []
+
+
+NO_STORAGE = """
+Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+});
+"""
+
+
+def test_without_storage_the_toggle_and_the_other_modules_still_work(built_site, offline):
+    view = offline(scheme="light")
+    view.context.add_init_script(NO_STORAGE)
+    page = view.open(built_site.unzipped, "practice.html")
+    # the modules after the palette started (practice mode marks its root ready)
+    page.wait_for_function("document.querySelector('[data-jobbook-practice]').dataset.ready")
+    page.wait_for_function("document.querySelector('meta[name=theme-color]')")
+    page.locator("form[data-jobbook-palette] label:not([hidden])").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    # One error: Material's inline palette script at the top of <body> reads storage
+    # unguarded. Anything more (the same message again) comes from our scripts.
+    assert view.errors == ["The operation is insecure."]

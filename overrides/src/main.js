@@ -19,7 +19,15 @@ modules.forEach(function (m) { m.install(); });
 let started = false;
 function init() {
   started = true;
-  modules.forEach(function (m) { m.init(); });
+  // One module's failure (say, storage the browser refuses) must not keep the others,
+  // practice mode or the keyboard access to scrolling blocks, from starting.
+  modules.forEach(function (m) {
+    try {
+      m.init();
+    } catch (error) {
+      console.error(error);
+    }
+  });
 }
 
 if (window.document$) window.document$.subscribe(init);

@@ -4,14 +4,15 @@
  * data-md-color-switching (its `[data-md-color-switching] *` rule then matches every
  * element), reads the header's computed style, sets <meta name="color-scheme"> and drops
  * the mark a task later: three restyles of the whole page while it starts, 60-170 ms of
- * a phone's blocking time on a notebook page (Lighthouse, BENCHMARKS.md). Material's
+ * a phone's blocking time on a notebook page (Lighthouse, BENCHMARKS.md, sixth session). Material's
  * inline script at the top of <body> has already applied a stored palette by then, so
  * this module changes the page only when something differs.
  *
  * Kept as Material does it: the palette is stored as `__palette` ({index, color}) with
  * Material's own __md_set, so its inline script applies it on the next page; a first
  * visit follows prefers-color-scheme; Enter on the focused toggle switches; the
- * browser's theme colour follows the header. */
+ * browser's theme colour follows the header. Not kept: Material's automatic palette
+ * ("(prefers-color-scheme)"), which mkdocs.yml does not use. */
 
 const FORM = "form[data-jobbook-palette]";
 
@@ -43,18 +44,6 @@ function initialIndex(inputs) {
   return Math.max(0, Math.min(index, inputs.length - 1));
 }
 
-/* "(prefers-color-scheme)" is Material's automatic palette: it takes the colours of the
- * palette for the system's current scheme. */
-function resolved(inputs, color) {
-  if (color.media !== "(prefers-color-scheme)") return color;
-  const light = window.matchMedia("(prefers-color-scheme: light)").matches;
-  const match = inputs.find(function (input) {
-    const media = input.getAttribute("data-md-color-media");
-    return media === (light ? "(prefers-color-scheme: light)" : "(prefers-color-scheme: dark)");
-  });
-  return match ? Object.assign(colorsOf(match), { media: color.media }) : color;
-}
-
 function metaNamed(name) {
   let meta = document.head.querySelector('meta[name="' + name + '"]');
   if (!meta) {
@@ -65,8 +54,7 @@ function metaNamed(name) {
   return meta;
 }
 
-/* The browser's UI colour (Android's address bar) follows the header, as Material sets it.
- * Read after a frame, when the page's styles are up to date, so the read costs no restyle. */
+/* The browser's UI colour (Android's address bar) follows the header, as Material sets it. */
 function updateThemeColor() {
   const header = document.querySelector("[data-md-component=header]");
   if (!header) return;
@@ -84,16 +72,15 @@ function afterFrame(run) {
 /* Show palette `index`; touch the page only where it differs from what it shows. */
 function apply(form, inputs, index) {
   const body = document.body;
-  const color = resolved(inputs, colorsOf(inputs[index]));
+  const color = colorsOf(inputs[index]);
   const changes = Object.keys(color).filter(function (key) {
-    return color[key] !== null && body.getAttribute("data-md-color-" + key) !== color[key];
+    return body.getAttribute("data-md-color-" + key) !== color[key];
   });
   // Only the colours restyle the page (no rule reads data-md-color-media): only they need
   // Material's mark that turns colour transitions off while the palette switches.
   const visible = changes.some(function (key) { return key !== "media"; });
   if (visible) body.setAttribute("data-md-color-switching", "");
   changes.forEach(function (key) { body.setAttribute("data-md-color-" + key, color[key]); });
-  if (visible) setTimeout(function () { body.removeAttribute("data-md-color-switching"); }, 0);
   // The root's colour scheme (scrollbars, form controls): dark only for a dark palette.
   // A page without the meta is light, so a light page needs no change (and no restyle).
   const dark = color.scheme === "slate";
@@ -110,8 +97,19 @@ function apply(form, inputs, index) {
     }
   });
   form.dataset.jobbookPaletteIndex = String(index);
-  window.__md_set("__palette", { index: index, color: colorsOf(inputs[index]) });
-  afterFrame(updateThemeColor);
+  try {
+    window.__md_set("__palette", { index: index, color: color });
+  } catch {
+    // storage refused: __md_set reads localStorage before its own try
+  }
+  // After a frame drawn with the new colours (and the mark, so without transitions): the
+  // styles are then up to date, the theme colour is read without a restyle, and only then
+  // the mark goes (Material read the header's style while the mark was set, which had the
+  // same effect; a timer alone can fire before any frame).
+  afterFrame(function () {
+    updateThemeColor();
+    if (visible) body.removeAttribute("data-md-color-switching");
+  });
 }
 
 function mount(form) {
