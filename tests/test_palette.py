@@ -38,7 +38,7 @@ STATE = """() => ({
 
 
 def _state(page) -> dict:
-    page.wait_for_function("document.querySelector('meta[name=theme-color]')")
+    page.wait_for_function("() => document.querySelector('meta[name=theme-color]')")
     state = page.evaluate(STATE)
     state["stored"] = [json.loads(v) for v in state["stored"]]
     return state
@@ -79,13 +79,13 @@ def test_toggle_switches_stores_and_the_next_page_keeps_it(built_site, offline):
     assert not any("switching" in c for c in first["changes"]), first["changes"]
 
     page.locator("form[data-jobbook-palette] label:not([hidden])").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     dark = _state(page)
     assert dark["shown"] == [False, True] and dark["colorScheme"] == "dark"
     assert dark["stored"][0]["index"] == 1 and dark["stored"][0]["color"]["scheme"] == "slate"
     # transitions were off during the switch, and back on afterwards
     assert "BODY data-md-color-switching=" in dark["changes"]
-    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')")
 
     page = view.open(built_site.unzipped, "math/kkt.html")
     kept = _state(page)
@@ -102,10 +102,10 @@ def test_enter_on_the_focused_toggle_switches(built_site, offline):
     _state(page)
     page.focus("#__palette_0")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     assert page.evaluate("document.activeElement.id") == "__palette_1"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
     assert view.errors == []
 
 
@@ -148,8 +148,8 @@ def test_a_switch_runs_no_colour_transition(built_site, offline):
               document.querySelector('form[data-jobbook-palette] label:not([hidden])').click();
             }"""
         )
-        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'")
-        page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+        page.wait_for_function(f"() => document.body.dataset.mdColorScheme === '{scheme}'")
+        page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')")
         page.wait_for_timeout(300)  # a transition would have started by now
         assert page.evaluate("window.__transitions") == 0
     assert view.errors == []
@@ -173,7 +173,7 @@ def test_a_second_init_does_not_bind_the_toggle_twice(http_root, offline):
     )
     page.focus("#__palette_0")
     page.keyboard.press("Enter")  # twice bound, two handlers would switch there and back
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.wait_for_timeout(200)
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
     assert page.evaluate("window.__sets") == 1  # one switch, stored once
@@ -192,10 +192,10 @@ def test_without_storage_the_toggle_and_the_other_modules_still_work(built_site,
     view.context.add_init_script(NO_STORAGE)
     page = view.open(built_site.unzipped, "practice.html")
     # the modules after the palette started (practice mode marks its root ready)
-    page.wait_for_function("document.querySelector('[data-jobbook-practice]').dataset.ready")
-    page.wait_for_function("document.querySelector('meta[name=theme-color]')")
+    page.wait_for_function("() => document.querySelector('[data-jobbook-practice]').dataset.ready")
+    page.wait_for_function("() => document.querySelector('meta[name=theme-color]')")
     page.locator("form[data-jobbook-palette] label:not([hidden])").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     # One error: Material's inline palette script at the top of <body> reads storage
     # unguarded. Anything more (the same message again) comes from our scripts.
     assert view.errors == ["The operation is insecure."]
