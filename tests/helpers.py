@@ -162,3 +162,11 @@ def jieba_calls(project: Path, tmp: Path) -> int:
     result = run_recording(COUNT_JIEBA, project, out)
     assert result.returncode == 0, result.stderr[-3000:]
     return int(out.read_text())
+
+
+# An init script: the browser refuses storage (private mode, a policy).
+NO_STORAGE = """
+Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+});
+"""

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import NO_STORAGE, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -178,13 +178,6 @@ def test_a_second_init_does_not_bind_the_toggle_twice(http_root, offline):
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
     assert page.evaluate("window.__sets") == 1  # one switch, stored once
     assert view.errors == [] and view.blocked == []
-
-
-NO_STORAGE = """
-Object.defineProperty(window, 'localStorage', {
-  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
-});
-"""
 
 
 def test_without_storage_the_toggle_and_the_other_modules_still_work(built_site, offline):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, SHOTS
+from .helpers import NO_STORAGE, ROOT, SHOTS
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -223,13 +223,6 @@ def test_failed_setitem_leaves_the_previous_record(site, offline):
     assert boxes.nth(1).is_checked() and toast.count() == 0  # a save that works clears it
     assert len(record(page)["items"]) == 2
     clean(view)
-
-
-NO_STORAGE = """
-Object.defineProperty(window, 'localStorage', {
-  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
-});
-"""
 
 
 def test_pages_stay_readable_without_storage(site, offline):

@@ -61,8 +61,9 @@ function updateThemeColor() {
   const rgb = window.getComputedStyle(header).backgroundColor.match(/\d+/g);
   if (!rgb) return;
   const hex = rgb.slice(0, 3).map(function (v) { return (+v).toString(16).padStart(2, "0"); });
+  const color = "#" + hex.join("");
   const meta = metaNamed("theme-color");
-  if (meta.content !== "#" + hex.join("")) meta.content = "#" + hex.join("");
+  if (meta.content !== color) meta.content = color;
 }
 
 function afterFrame(run) {
