@@ -115,3 +115,41 @@ def test_marked_callables_and_eval_context_as_in_plain_jinja():
 
     fast, slow = _pair("{{ auto() }}|{{ m() }}", auto=auto, m=Marked())
     assert fast == slow == "True|marked"
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_macro_calls_of_every_shape_as_in_plain_jinja(autoescape):
+    """Calls that give every argument by position take FastMacro's shortcut; defaults,
+    keywords, extra arguments, caller and a macro called from Python take Jinja's way."""
+    source = (
+        "{% macro all(a, b) %}<{{ a }}:{{ b }}>{% endmacro %}"
+        "{% macro opt(a, b='<d>') %}({{ a }},{{ b }}){% endmacro %}"
+        "{% macro rest(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}"
+        "{% macro wrap(a) %}[{{ a }}{{ caller(a) }}]{% endmacro %}"
+        "{% macro nothing() %}<none>{% endmacro %}"
+        "{{ all(x, y) }}|{{ all(x, b=y) }}|{{ opt(x) }}|{{ opt(x, y) }}|{{ opt(a=y) }}|"
+        "{{ rest(x, y, k=x) }}|{% call(v) wrap(x) %}{{ v }}{{ y }}{% endcall %}|{{ nothing() }}|"
+        "{{ all(x, y)|length }}|{{ all(x, y) + x }}|{{ py(all) }}"
+    )
+
+    def env(fast: bool) -> Environment:
+        e = Environment(loader=DictLoader({"t": source}), autoescape=autoescape)
+        if fast:
+            e.template_class = fastjinja.FastTemplate
+            e.context_class = fastjinja.FastContext
+        return e
+
+    ctx = {"x": "<&>", "y": Markup("<i>"), "py": lambda macro: macro("p<", "q")}
+    fast, slow = (env(f).get_template("t").render(**ctx) for f in (True, False))
+    assert fast == slow
+    for bad in (
+        "{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}",
+        "{% macro m() %}{% endmacro %}{{ m(k=1) }}",
+    ):
+        errors = []
+        for f in (True, False):
+            e = env(f)
+            with pytest.raises(TypeError) as info:
+                e.from_string(bad).render()
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]

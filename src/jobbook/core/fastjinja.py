@@ -17,14 +17,21 @@ from typing import Any
 
 import markupsafe
 from jinja2 import Environment, Template
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro
-from jinja2.utils import internalcode
+from jinja2.utils import internalcode, pass_eval_context
 from markupsafe import (
     Markup,
     _escape_inner,  # C speedups when built, else the pure version
 )
 
 _new = str.__new__  # Markup's own __new__ without its hasattr check, for a plain str
+
+
+def markup(text: str) -> Markup:
+    """``Markup(text)`` for a plain ``str``, which has no ``__html__`` for the constructor
+    to call: the same value without ``Markup.__new__``'s Python frame."""
+    return _new(Markup, text)
 
 
 def escape(value: object) -> Markup:
@@ -39,7 +46,32 @@ def escape(value: object) -> Markup:
 
 class FastMacro(Macro):
     """A macro whose output (a str joined from its buffer) becomes Markup without
-    ``Markup.__new__``'s ``__html__`` check (a plain str has none)."""
+    ``Markup.__new__``'s ``__html__`` check (a plain str has none), and whose call with
+    every argument given by position skips ``Macro.__call__``'s argument matching."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Jinja's __call__ would only copy the arguments: no caller, defaults or extras.
+        self._plain = (
+            not self.caller
+            and not self.catch_kwargs
+            and not self.catch_varargs
+            and self._default_autoescape is True
+            and not self._environment.is_async
+        )
+
+    @internalcode
+    @pass_eval_context  # as Macro.__call__, so that Jinja's Context.call passes the same
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        if (
+            self._plain
+            and not kwargs
+            and len(args) == self._argument_count
+            and (not args or type(args[0]) is not EvalContext)
+        ):
+            out = self._func(*args)
+            return _new(Markup, out) if type(out) is str else Markup(out)
+        return super().__call__(*args, **kwargs)
 
     def _invoke(self, arguments: list[Any], autoescape: bool) -> str:
         if autoescape and not self._environment.is_async:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from jobbook.core.model import Path, Topic, TopicRef
+from jobbook.core.relpath import site_relpath
 
 WIDTH = 480
 MARGIN_LEFT = 26
@@ -99,7 +100,7 @@ def path_graph(
 
     def rel(target: str) -> str:
         file, _, anchor = target.partition("#")
-        href = posixpath.relpath(file, posixpath.dirname(page))
+        href = site_relpath(file, posixpath.dirname(page))
         return href + (f"#{anchor}" if anchor else "")
 
     for n, stage in enumerate(path.stages, start=1):

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from jobbook.core import bankdata, richtext
-from jobbook.core.fastjinja import FastContext, FastTemplate
+from jobbook.core.fastjinja import FastContext, FastTemplate, markup
 from jobbook.core.indexrows import HEAD_ROWS, Index, Row
 from jobbook.core.model import (
     AREAS,
@@ -27,6 +27,7 @@ from jobbook.core.model import (
     Topic,
     TopicRef,
 )
+from jobbook.core.relpath import site_relpath
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import Roadmap
 from jobbook.core.walk import walk_path
@@ -73,7 +74,7 @@ _MD_ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _ENTITY_CHARS} | {
 
 def md_text(value: object) -> Markup:
     """Escape plain text so that Markdown + pymdownx.escapeall shows it literally."""
-    return Markup(_md_escaped(str(value)))
+    return markup(_md_escaped(str(value)))
 
 
 _MD_ESCAPED = {chr(code): escaped for code, escaped in _MD_ESCAPES.items()}
@@ -122,12 +123,12 @@ def md_rich(value: str) -> Markup:
             out.append(f"`{m['code']}`")
         pos = m.end()
     out.append(text(value[pos:]))
-    return Markup("".join(out).strip())
+    return markup("".join(out).strip())
 
 
 def md_url(value: str) -> Markup:
     """Percent-encode characters that could break out of a Markdown link target."""
-    return Markup(quote(value, safe=_URL_SAFE))
+    return markup(quote(value, safe=_URL_SAFE))
 
 
 _ATTR_SAFE = re.compile(r"[A-Za-z0-9._-]+")
@@ -138,7 +139,7 @@ def attr(value: object) -> Markup:
     text = str(value)
     if not _ATTR_SAFE.fullmatch(text):
         raise ValueError(f"unsafe attribute value: {text!r}")
-    return Markup(text)
+    return markup(text)
 
 
 @dataclass(frozen=True)
@@ -389,27 +390,6 @@ def _group_resources(resources: Iterable[Resource]) -> list[tuple[str, list[Reso
     return [(TYPE_LABELS[t], groups[t]) for t in sorted(groups, key=order.index)]
 
 
-def site_relpath(target: str, start: str) -> str:
-    """``posixpath.relpath`` for paths inside the site, without asking the OS for the cwd.
-
-    Paths that are absolute or start with ".." after ``normpath`` (climbing out of the
-    site, or names such as "..a") go to ``posixpath.relpath`` itself; for the rest the
-    answer is the same.
-    """
-    t, s = posixpath.normpath(target), posixpath.normpath(start or ".")
-    if not target or t.startswith(("/", "..")) or s.startswith(("/", "..")):
-        return posixpath.relpath(target, start or ".")
-    to = [] if t == "." else t.split("/")
-    base = [] if s == "." else s.split("/")
-    same = 0
-    for a, b in zip(to, base, strict=False):  # stops at the shorter
-        if a != b:
-            break
-        same += 1
-    parts = [".."] * (len(base) - same) + to[same:]
-    return "/".join(parts) if parts else "."
-
-
 def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -441,7 +421,8 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
     def once(*key: object, caller: Callable[[], str]) -> Markup:
         out = once_memo.get(key)
         if out is None:
-            out = once_memo[key] = Markup(caller())
+            out = caller()  # Markup from a FastMacro; anything else goes through Markup
+            out = once_memo[key] = out if type(out) is Markup else Markup(out)
         return out
 
     env.filters["md"] = md_text
@@ -481,7 +462,7 @@ def _environment(site: Site, roadmap_tags: dict[str, str] | None = None) -> Envi
         href = rel(file, page)
         if anchor:
             href += "#" + anchor
-        return Markup(f"[{md_text(site.titles[target_id])}]({href})")
+        return markup(f"[{md_text(site.titles[target_id])}]({href})")
 
     env.globals.update(
         site=site,
@@ -618,7 +599,7 @@ def topic_pages(site: Site, page: str) -> dict[str, list[str]]:
     for topic_id, target in site.pages_of.items():
         if topic_id in site.shared or (target.startswith("paths/") and "#" in target):
             file, _, anchor = target.partition("#")
-            href = posixpath.relpath(file, posixpath.dirname(page)).removesuffix(".md") + ".html"
+            href = site_relpath(file, posixpath.dirname(page)).removesuffix(".md") + ".html"
             out[topic_id] = [site.titles[topic_id], href + (f"#{anchor}" if anchor else "")]
     return out
 
@@ -763,7 +744,7 @@ def backlinks_markdown(page: str, links: list[tuple[str, str]]) -> str:
     items = []
     for title, target in links:
         file, _, anchor = target.partition("#")
-        href = posixpath.relpath(file, posixpath.dirname(page)) + (f"#{anchor}" if anchor else "")
+        href = site_relpath(file, posixpath.dirname(page)) + (f"#{anchor}" if anchor else "")
         items.append(f"- [{md_text(title)}]({href})")
     return "\n\n## 在路线图中 { #in-roadmap }\n\n本页被以下专题引用：\n\n" + "\n".join(items) + "\n"
 
