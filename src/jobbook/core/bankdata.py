@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from markupsafe import Markup
+from markupsafe import (
+    Markup,
+    _escape_inner,  # markupsafe's C escape, as fastjinja uses it
+)
 
 from jobbook.core import richtext
 from jobbook.core.model import BankQuestion
@@ -78,8 +81,9 @@ def _tsv_field(text: str) -> str:
 
 
 def _plain_html(text: str) -> str:
-    """A field's text for Anki: math and code as plain text, HTML-escaped."""
-    return Markup.escape(richtext.to_plain(text))
+    """A field's text for Anki: math and code as plain text, HTML-escaped (as
+    ``Markup.escape`` does, without its Markup: the row is a plain str)."""
+    return _escape_inner(richtext.to_plain(text))
 
 
 def anki_row(q: BankQuestion, area_label: str) -> str:

@@ -68,7 +68,8 @@ def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE) -> list
         overlap = max(math.ceil(threshold * len(ordered) - 1e-9), 1)
         for gram in ordered[: len(ordered) - overlap + 1]:
             docs = index[gram]
-            candidates.update((i, j) for i in docs)
+            if docs:  # most prefix bigrams are rare: no earlier text has them
+                candidates.update(zip(docs, itertools.repeat(j)))
             docs.append(j)
     pairs = []
     for i, j in candidates:
