@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import codecs
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,14 +156,23 @@ class _Unusual(Exception):
     """Something the event builder leaves to the pure-Python loader."""
 
 
-def _resolved(parser: Any, event: Any, value: str, resolvers: list[tuple[str, Any]]) -> Any:
-    """A plain scalar whose first character may start an implicit type: SafeLoader's value."""
-    for tag, regexp in resolvers:
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolved(value: str) -> Any:
+    """A plain scalar whose first character may start an implicit type: SafeLoader's value.
+
+    Remembered: keys such as "title", "type" or "topic" (a "t" may start "true") and
+    dates recur on every item of every file, and every result (str, bool, int, float,
+    None, date, datetime) is immutable. A value refused here raises, and is not kept.
+    """
+    for tag, regexp in _IMPLICIT[value[:1]]:
         if regexp.match(value):
             if tag not in _PLAIN_TAGS:
                 raise _Unusual  # "<<", "=": refused by the pure-Python loader
-            node = ScalarNode(tag, value, event.start_mark, event.end_mark)
-            return parser.yaml_constructors[tag](parser, node)
+            # SafeConstructor's scalar constructors read only the node's value.
+            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
     return value
 
 
@@ -169,7 +180,7 @@ _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml
 _MAP_END, _SEQ_END, _DOC_END = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentEndEvent
 
 
-def _from_events(text: str) -> Any:
+def _from_events(text: str, utf8: bytes | None = None) -> Any:
     """LineDict/LineList straight from libyaml's events, in one pass and without recursion.
 
     Only clean input is built here: an alias, an explicit tag, a non-string or repeated
@@ -181,8 +192,10 @@ def _from_events(text: str) -> Any:
     """
     marks_are_lines = "\r" not in text
     newlines = [] if marks_are_lines else [m.start() for m in re.finditer("\n", text)]
-    parser = _CSafeLoader(text)
-    scalar, map_end, seq_end, implicit = _SCALAR, _MAP_END, _SEQ_END, _IMPLICIT
+    # ``utf8`` (the file's bytes without their BOM) spares libyaml's reader encoding the
+    # text again; its marks count characters either way.
+    parser = _CSafeLoader(text if utf8 is None else utf8)
+    scalar, map_end, seq_end, implicit, resolved = _SCALAR, _MAP_END, _SEQ_END, _IMPLICIT, _resolved
     try:
         get = parser.get_event
         get()  # StreamStartEvent
@@ -205,10 +218,8 @@ def _from_events(text: str) -> Any:
                 if event.anchor is not None or event.tag is not None or nodes > MAX_NODES:
                     raise _Unusual  # anchors, explicit tags (even "!"), limits: pure Python
                 value = event.value
-                if event.implicit[0]:  # plain, not quoted: SafeLoader's implicit types
-                    resolvers = implicit.get(value[:1])
-                    if resolvers is not None:
-                        value = _resolved(parser, event, value, resolvers)
+                if event.implicit[0] and value[:1] in implicit:  # plain: implicit types
+                    value = resolved(value)
                 if marks_are_lines:
                     line = event.start_mark.line + 1
                 else:
@@ -270,7 +281,7 @@ def _from_events(text: str) -> Any:
         parser.dispose()
 
 
-def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
+def _load_fast(text: str, rel: str, utf8: bytes | None = None) -> tuple[Any, list[Issue]] | None:
     """Data via libyaml, or None to let the pure-Python loader decide.
 
     Anything unusual (an error, an alias, a limit, a tag, a repeated key) goes to the
@@ -279,7 +290,7 @@ def _load_fast(text: str, rel: str) -> tuple[Any, list[Issue]] | None:
     if not FAST or _PURE_PYTHON_ONLY.search(text):
         return None
     try:
-        return _from_events(text), []
+        return _from_events(text, utf8), []
     except (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError, LookupError):
         return None
     except AttributeError:  # e.g. "!!timestamp foo" in PyYAML's constructor
@@ -350,7 +361,7 @@ def load_bytes(raw: bytes, rel: str, path: Path | None = None) -> LoadedFile:
         line = raw[: exc.start].count(b"\n") + 1
         loaded.issues.append(Issue(rel, line, "文件不是有效的 UTF-8 编码"))
         return loaded
-    fast = _load_fast(text, rel)
+    fast = _load_fast(text, rel, raw.removeprefix(codecs.BOM_UTF8))
     if fast is not None:
         loaded.data, found = fast
         loaded.issues.extend(found)
