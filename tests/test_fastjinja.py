@@ -5,6 +5,7 @@ from __future__ import annotations
 import markupsafe
 import pytest
 from jinja2 import DictLoader, Environment
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 from jobbook.core import fastjinja
@@ -117,30 +118,44 @@ def test_marked_callables_and_eval_context_as_in_plain_jinja():
     assert fast == slow == "True|marked"
 
 
-@pytest.mark.parametrize("autoescape", [True, False])
-def test_macro_calls_of_every_shape_as_in_plain_jinja(autoescape):
-    """Calls that give every argument by position take FastMacro's shortcut; defaults,
-    keywords, extra arguments, caller and a macro called from Python take Jinja's way."""
-    source = (
-        "{% macro all(a, b) %}<{{ a }}:{{ b }}>{% endmacro %}"
-        "{% macro opt(a, b='<d>') %}({{ a }},{{ b }}){% endmacro %}"
-        "{% macro rest(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}"
-        "{% macro wrap(a) %}[{{ a }}{{ caller(a) }}]{% endmacro %}"
-        "{% macro nothing() %}<none>{% endmacro %}"
-        "{{ all(x, y) }}|{{ all(x, b=y) }}|{{ opt(x) }}|{{ opt(x, y) }}|{{ opt(a=y) }}|"
-        "{{ rest(x, y, k=x) }}|{% call(v) wrap(x) %}{{ v }}{{ y }}{% endcall %}|{{ nothing() }}|"
-        "{{ all(x, y)|length }}|{{ all(x, y) + x }}|{{ py(all) }}"
+MACRO_SHAPES = (
+    "{% macro all(a, b) %}<{{ a }}:{{ b }}>{% endmacro %}"
+    "{% macro opt(a, b='<d>') %}({{ a }},{{ b }}){% endmacro %}"
+    "{% macro rest(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}"
+    "{% macro va(a) %}{{ a }}{{ varargs }}{% endmacro %}"
+    "{% macro kw(a) %}{{ a }}{{ kwargs }}{% endmacro %}"
+    "{% macro wrap(a) %}[{{ a }}{{ caller(a) }}]{% endmacro %}"
+    "{% macro asks(a) %}{{ a }}{{ caller is defined }}{% endmacro %}"
+    "{% macro nothing() %}<none>{% endmacro %}"
+    "{{ all(x, y) }}|{{ all(x, b=y) }}|{{ opt(x) }}|{{ opt(x, y) }}|{{ opt(a=y) }}|"
+    "{{ rest(x) }}|{{ rest(x, y, k=x) }}|{{ va(x) }}|{{ kw(x) }}|{% call(v) wrap(x) %}{{ v }}{{ y }}{% endcall %}|"
+    "{{ asks(x) }}|{{ nothing() }}|{{ all(x, y)|length }}|{{ all(x, y) + x }}|{{ py(all) }}|"
+    "{% autoescape false %}{{ all(x, y)|e }}{{ all(x, y) + x }}{% endautoescape %}"
+)
+
+
+def _shapes_env(fast: bool, autoescape: bool, context: type, enable_async: bool) -> Environment:
+    e = Environment(
+        loader=DictLoader({"t": MACRO_SHAPES}), autoescape=autoescape, enable_async=enable_async
     )
+    if fast:
+        e.template_class = fastjinja.FastTemplate
+        e.context_class = context
+    return e
 
-    def env(fast: bool) -> Environment:
-        e = Environment(loader=DictLoader({"t": source}), autoescape=autoescape)
-        if fast:
-            e.template_class = fastjinja.FastTemplate
-            e.context_class = fastjinja.FastContext
-        return e
 
+@pytest.mark.parametrize("enable_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("context", [fastjinja.FastContext, Context], ids=["fast", "jinja"])
+@pytest.mark.parametrize("autoescape", [True, False], ids=["escape", "raw"])
+def test_macro_calls_of_every_shape_as_in_plain_jinja(autoescape, context, enable_async):
+    """Calls that give every argument by position take FastMacro's shortcut; defaults,
+    keywords, extra arguments, caller, a macro called from Python, an ``{% autoescape %}``
+    block and Jinja's own Context (which passes an EvalContext first) take Jinja's way."""
     ctx = {"x": "<&>", "y": Markup("<i>"), "py": lambda macro: macro("p<", "q")}
-    fast, slow = (env(f).get_template("t").render(**ctx) for f in (True, False))
+    fast, slow = (
+        _shapes_env(f, autoescape, context, enable_async).get_template("t").render(**ctx)
+        for f in (True, False)
+    )
     assert fast == slow
     for bad in (
         "{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}",
@@ -148,8 +163,24 @@ def test_macro_calls_of_every_shape_as_in_plain_jinja(autoescape):
     ):
         errors = []
         for f in (True, False):
-            e = env(f)
+            e = _shapes_env(f, autoescape, context, enable_async)
             with pytest.raises(TypeError) as info:
                 e.from_string(bad).render()
             errors.append(str(info.value))
         assert errors[0] == errors[1]
+
+
+def test_positional_macro_calls_skip_jinjas_argument_matching(monkeypatch):
+    calls = []
+    original = Macro.__call__
+    monkeypatch.setattr(
+        Macro, "__call__", lambda self, *a, **k: calls.append(1) or original(self, *a, **k)
+    )
+    env = _shapes_env(True, True, fastjinja.FastContext, False)
+    assert (
+        env.from_string("{% macro m(a) %}<{{ a }}>{% endmacro %}{{ m(1) }}{{ m(2) }}").render()
+        == "<1><2>"
+    )
+    assert calls == []
+    assert env.from_string("{% macro m(a=0) %}<{{ a }}>{% endmacro %}{{ m() }}").render() == "<0>"
+    assert calls == [1]

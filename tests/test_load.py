@@ -130,6 +130,9 @@ HOSTILE = [
     "a: !!timestamp foo\n",
     "a: x\ty\n",
     "a: !\nb: ! 12\n",
+    # a constructor refuses a plain scalar (twice: a refusal is never remembered)
+    "a: 2026-02-30\nb: 2026-02-30\n",
+    "a: 0b_\nb: 0b_\n",
     "\ufeff\ufeffa: 1\r\nb: [1,\r\n 2]\r\n",
     # line numbers after lone CRs and multi-line scalars (libyaml's own marks vs git's lines)
     "a: 1\rb: [x,\r y]\nc: 2\n",
@@ -148,10 +151,12 @@ CLEAN = [
     "# only a comment\n",
     "---\n",
     "- 对偶\n- {k: [[1], {}], 'q': \"\\u00e9\"}\n",
-    # a BOM without "\r": libyaml reads the file's bytes after the BOM, not the text
+    # a BOM without "\r" (libyaml reads the file's bytes, not the text)
     "\ufeffa: 1\nb: [对偶, 2026-12-02]\n",
-    # plain scalars whose first character may start a type, seen twice (remembered)
-    "t: true\nu: title\nv: 2026-12-02\nw: [true, title, 2026-12-02, 1_0, .5, ~]\n",
+    # plain scalars whose first character may start a type, seen twice (short ones are
+    # remembered), and one too long to be remembered
+    "t: true\nu: title\nv: 2026-12-02\nw: [true, title, 2026-12-02, 1_0, .5, ~]\n"
+    "x: " + "1" * 41 + "\ny: " + "true " * 10 + "\n",
 ]
 
 

@@ -88,7 +88,9 @@ class FastContext(Context):
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         if not (
-            kind is FastMacro
+            # A macro told the same autoescape as it was defined with: Jinja would pass the
+            # eval context only for the macro to read that flag from it.
+            (kind is FastMacro and __self.eval_ctx.autoescape is __obj._default_autoescape)
             or kind is BuiltinFunctionType  # e.g. dict.get: cannot carry the mark
             or (kind is FunctionType and not hasattr(__obj, "jinja_pass_arg"))
         ):

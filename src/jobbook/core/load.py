@@ -157,16 +157,11 @@ class _Unusual(Exception):
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_REMEMBERED_LEN = 40  # keys, dates, numbers; longer prose would only push them out
 
 
-@functools.lru_cache(maxsize=8192)
 def _resolved(value: str) -> Any:
-    """A plain scalar whose first character may start an implicit type: SafeLoader's value.
-
-    Remembered: keys such as "title", "type" or "topic" (a "t" may start "true") and
-    dates recur on every item of every file, and every result (str, bool, int, float,
-    None, date, datetime) is immutable. A value refused here raises, and is not kept.
-    """
+    """A plain scalar whose first character may start an implicit type: SafeLoader's value."""
     for tag, regexp in _IMPLICIT[value[:1]]:
         if regexp.match(value):
             if tag not in _PLAIN_TAGS:
@@ -174,6 +169,12 @@ def _resolved(value: str) -> Any:
             # SafeConstructor's scalar constructors read only the node's value.
             return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
     return value
+
+
+# Short values are remembered: keys such as "title", "type" or "topic" (a "t" may start
+# "true") and dates recur on every item of every file, and every result (str, bool, int,
+# float, None, date, datetime) is immutable. A value refused raises, and is not kept.
+_resolved_short = functools.lru_cache(maxsize=4096)(_resolved)
 
 
 _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -195,7 +196,8 @@ def _from_events(text: str, utf8: bytes | None = None) -> Any:
     # ``utf8`` (the file's bytes without their BOM) spares libyaml's reader encoding the
     # text again; its marks count characters either way.
     parser = _CSafeLoader(text if utf8 is None else utf8)
-    scalar, map_end, seq_end, implicit, resolved = _SCALAR, _MAP_END, _SEQ_END, _IMPLICIT, _resolved
+    scalar, map_end, seq_end, implicit = _SCALAR, _MAP_END, _SEQ_END, _IMPLICIT
+    resolved, short, remembered = _resolved, _resolved_short, _REMEMBERED_LEN
     try:
         get = parser.get_event
         get()  # StreamStartEvent
@@ -219,7 +221,7 @@ def _from_events(text: str, utf8: bytes | None = None) -> Any:
                     raise _Unusual  # anchors, explicit tags (even "!"), limits: pure Python
                 value = event.value
                 if event.implicit[0] and value[:1] in implicit:  # plain: implicit types
-                    value = resolved(value)
+                    value = short(value) if len(value) <= remembered else resolved(value)
                 if marks_are_lines:
                     line = event.start_mark.line + 1
                 else:
