@@ -43,6 +43,11 @@ def test_duplicate_keys_are_reported_with_both_lines(tmp_path):
     assert [str(i) for i in loaded.issues] == ["roadmap/x.yml:3: 重复的键 'a'（第 1 行已经出现过）"]
 
 
+def test_a_date_that_does_not_exist_is_reported_on_its_line(tmp_path):
+    loaded = _load(tmp_path, "a: 1\nreviewed: 2026-02-30\n")
+    assert [str(i) for i in loaded.issues] == ["roadmap/x.yml:2: '2026-02-30' 不是有效的日期"]
+
+
 def test_bom_and_crlf_are_accepted(tmp_path):
     loaded = _load(tmp_path, b"\xef\xbb\xbfa: 1\r\nb: 2\r\n")
     assert not loaded.issues

@@ -123,7 +123,11 @@ class _Lines:
             if tag == _STR:  # most scalars: skip the constructor's per-node bookkeeping
                 return node.value
             if tag in _SCALAR_TAGS:
-                return self.yaml_constructors[tag](self, node)  # type: ignore[attr-defined]
+                try:
+                    return self.yaml_constructors[tag](self, node)  # type: ignore[attr-defined]
+                except ValueError as exc:  # e.g. 2026-02-30: the date pattern, not a date
+                    what = "日期" if tag.endswith(":timestamp") else "值"
+                    raise _Refused(line, f"'{node.value}' 不是有效的{what}") from exc
             return self.construct_object(node, deep=True)  # type: ignore[attr-defined]
         if kind is MappingNode:
             result = LineDict()
