@@ -4,14 +4,13 @@ and follow the reader's progress (``data-state`` set by jobbook-progress.js)."""
 
 from __future__ import annotations
 
-import posixpath
 import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from jobbook.core.model import Path, Topic, TopicRef
-from jobbook.core.relpath import site_relpath
+from jobbook.core.relpath import site_href
 
 WIDTH = 480
 MARGIN_LEFT = 26
@@ -98,11 +97,6 @@ def path_graph(
     y = 4.0
     previous_bottom: float | None = None
 
-    def rel(target: str) -> str:
-        file, _, anchor = target.partition("#")
-        href = site_relpath(file, posixpath.dirname(page))
-        return href + (f"#{anchor}" if anchor else "")
-
     for n, stage in enumerate(path.stages, start=1):
         topics = [shared[t.ref] if isinstance(t, TopicRef) else t for t in stage.topics]
         label = stage.title + (f"（{stage.duration}）" if stage.duration else "")
@@ -130,7 +124,7 @@ def path_graph(
             )
         stage_items = " ".join(k for t in topics for k in items_of.get(t.id, []))
         parts.append(
-            f'<a href="{escape(rel(stage_href[stage.id]))}" class="jb-graph-stage">'
+            f'<a href="{escape(site_href(stage_href[stage.id], page))}" class="jb-graph-stage">'
             f'<g data-jobbook-graph-node="{escape(stage.id)}" data-jobbook-items="{escape(stage_items)}" '
             f'data-state="todo"><title>{escape(f"阶段 {n}：{stage.title}")}</title>'
             f'<rect x="{x0}" y="{y:.1f}" width="{inner_w}" height="{stage_h:.1f}" rx="8"/>'
@@ -151,7 +145,7 @@ def path_graph(
                     by = ty + PAD - 2 + len(lines) * TOPIC_FONT * LINE
                     text += _text(extra, tx + PAD, by, SMALL_FONT, "jb-graph-branch-label")
                 parts.append(
-                    f'<a href="{escape(rel(topic_href[topic.id]))}" class="jb-graph-topic{branch}">'
+                    f'<a href="{escape(site_href(topic_href[topic.id], page))}" class="jb-graph-topic{branch}">'
                     f'<g data-jobbook-graph-node="{escape(topic.id)}" data-jobbook-items="{escape(keys)}" '
                     f'data-state="todo"><title>{escape(topic.title)}</title>'
                     f'<rect x="{tx:.1f}" y="{ty:.1f}" width="{col_w:.1f}" height="{row_h:.1f}" rx="6"/>'

@@ -24,3 +24,10 @@ def site_relpath(target: str, start: str) -> str:
         same += 1
     parts = [".."] * (len(base) - same) + to[same:]
     return "/".join(parts) if parts else "."
+
+
+def site_href(target: str, page: str) -> str:
+    """The link from ``page`` to ``target`` ("file" or "file#anchor"), both site paths."""
+    file, _, anchor = target.partition("#")
+    href = site_relpath(file, posixpath.dirname(page))
+    return href + (f"#{anchor}" if anchor else "")

@@ -27,7 +27,7 @@ from jobbook.core.model import (
     Topic,
     TopicRef,
 )
-from jobbook.core.relpath import site_relpath
+from jobbook.core.relpath import site_href, site_relpath
 from jobbook.core.templatecache import TEMPLATE_CACHE
 from jobbook.core.validate import Roadmap
 from jobbook.core.walk import walk_path
@@ -743,9 +743,7 @@ def backlinks_markdown(page: str, links: list[tuple[str, str]]) -> str:
     """A "在路线图中" section for a hand-written page, linking back to its topics."""
     items = []
     for title, target in links:
-        file, _, anchor = target.partition("#")
-        href = site_relpath(file, posixpath.dirname(page)) + (f"#{anchor}" if anchor else "")
-        items.append(f"- [{md_text(title)}]({href})")
+        items.append(f"- [{md_text(title)}]({site_href(target, page)})")
     return "\n\n## 在路线图中 { #in-roadmap }\n\n本页被以下专题引用：\n\n" + "\n".join(items) + "\n"
 
 
