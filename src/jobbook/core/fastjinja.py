@@ -69,8 +69,7 @@ class FastMacro(Macro):
             and len(args) == self._argument_count
             and (not args or type(args[0]) is not EvalContext)
         ):
-            out = self._func(*args)
-            return _new(Markup, out) if type(out) is str else Markup(out)
+            return self._invoke(args, True)  # type: ignore[arg-type]  # a tuple will do
         return super().__call__(*args, **kwargs)
 
     def _invoke(self, arguments: list[Any], autoescape: bool) -> str:
